@@ -1,0 +1,119 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Chorus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chorus", targets: ["chorus"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        /// argon2id password hashing from Debian's libargon2.
+        .systemLibrary(
+            name: "CArgon2",
+            pkgConfig: "libargon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
+        /// Value types and pure rules: text counting, entities, visibility, errors.
+        .target(
+            name: "ChorusCore",
+            swiftSettings: swiftSettings
+        ),
+        /// The numbered SQL migrations, shipped as resources of their own target.
+        .target(
+            name: "ChorusMigrations",
+            path: "Migrations",
+            resources: [.copy("sql")],
+            swiftSettings: swiftSettings
+        ),
+        /// SQLite through GRDB: the only door to the database.
+        .target(
+            name: "ChorusStore",
+            dependencies: [
+                "ChorusCore",
+                "ChorusMigrations",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Use cases and authorization.
+        .target(
+            name: "ChorusServices",
+            dependencies: [
+                "ChorusCore",
+                "ChorusStore",
+                "CArgon2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The Hummingbird application: API, streaming, middleware.
+        .target(
+            name: "ChorusHTTP",
+            dependencies: [
+                "ChorusCore",
+                "ChorusServices",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The `chorus` command line.
+        .executableTarget(
+            name: "chorus",
+            dependencies: [
+                "ChorusHTTP",
+                "ChorusServices",
+                "ChorusStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Fixtures shared by every test target.
+        .target(
+            name: "ChorusTestSupport",
+            dependencies: [
+                "ChorusCore", "ChorusStore", "ChorusServices", "ChorusHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/ChorusTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusCoreTests",
+            dependencies: ["ChorusCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusServicesTests",
+            dependencies: ["ChorusTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChorusHTTPTests",
+            dependencies: [
+                "ChorusTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

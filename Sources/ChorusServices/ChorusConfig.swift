@@ -1,0 +1,24 @@
+import Foundation
+
+/// Settings the services need, read once at start-up.
+public struct ChorusConfig: Sendable {
+    /// The public URL of this Chorus, without a trailing slash (links, OAuth, invites).
+    public var baseURL: String
+    /// Instance title shown to clients.
+    public var title: String
+    /// Hours an invitation link stays valid.
+    public var inviteLifetime: TimeInterval
+
+    public init(baseURL: String, title: String = "Chorus", inviteLifetime: TimeInterval = 7 * 24 * 3600) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.title = title
+        self.inviteLifetime = inviteLifetime
+    }
+
+    /// The host name part of the base URL (Mastodon's `uri`/`domain`).
+    public var domain: String {
+        URLComponents(string: baseURL)?.host.map { host in
+            URLComponents(string: baseURL)?.port.map { "\(host):\($0)" } ?? host
+        } ?? "localhost"
+    }
+}

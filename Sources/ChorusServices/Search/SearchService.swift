@@ -1,0 +1,42 @@
+import ChorusCore
+import ChorusStore
+
+/// Search over people, hashtags and posts, respecting visibility.
+public struct SearchService: Sendable {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) { self.database = database }
+
+    /// What `/api/v2/search` returns.
+    public struct Results: Sendable {
+        public var accounts: [AccountRecord] = []
+        public var hashtags: [TagRecord] = []
+        public var statuses: [HydratedStatus] = []
+    }
+
+    public enum Kind: String, Sendable { case accounts, hashtags, statuses }
+
+    public func search(_ query: String, kind: Kind?, viewer: AccountRecord, accountID: Int64?, limit: Int, offset: Int, maxID: Int64?) async throws -> Results {
+        let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !q.isEmpty else { throw ChorusError.badRequest("The search query q is missing") }
+        guard q.count <= 200 else { throw ChorusError.unprocessable("The search query is too long") }
+        let limit = max(1, min(limit, 40))
+        let offset = max(0, offset)
+        var results = Results()
+        if kind == nil || kind == .accounts, !q.hasPrefix("#") {
+            results.accounts = try await database.searchAccounts(q, limit: limit, offset: offset)
+        }
+        if kind == nil || kind == .hashtags, !q.hasPrefix("@") {
+            results.hashtags = try await database.searchTags(q, limit: limit, offset: offset)
+        }
+        if kind == nil || kind == .statuses {
+            results.statuses = try await database.searchStatuses(q, viewerID: viewer.id, accountID: accountID, limit: limit, offset: offset, maxID: maxID)
+        }
+        return results
+    }
+
+    public func tag(_ name: String) async throws -> TagRecord {
+        guard let tag = try await database.tag(name: Hashtag.normalize(name)) else { throw ChorusError.notFound() }
+        return tag
+    }
+}

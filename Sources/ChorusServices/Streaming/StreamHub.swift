@@ -1,0 +1,104 @@
+import ChorusCore
+import ChorusStore
+import Foundation
+import Synchronization
+
+/// What a live stream listens to (Mastodon's stream names).
+public enum StreamKind: Sendable, Equatable, Hashable {
+    /// The listener's home feed and notifications.
+    case user
+    /// Notifications only.
+    case userNotification
+    /// Every company post.
+    case company
+    /// Company posts with one hashtag (normalized name).
+    case hashtag(String)
+
+    /// Mastodon's name for the stream (`stream` field of events).
+    public var names: [String] {
+        switch self {
+        case .user: ["user"]
+        case .userNotification: ["user:notification"]
+        case .company: ["public"]
+        case .hashtag(let tag): ["hashtag", tag]
+        }
+    }
+}
+
+/// One thing to tell a listener; the HTTP layer loads and renders it for
+/// that listener, so visibility is checked per listener.
+public enum StreamMessage: Sendable, Equatable {
+    case update(statusID: Int64)
+    case delete(statusID: Int64)
+    case notification(id: Int64)
+}
+
+/// Routes outbox events to open live streams.
+public final class StreamHub: Sendable {
+    struct Subscriber: Sendable {
+        var accountID: Int64
+        var kind: StreamKind
+        var continuation: AsyncStream<StreamMessage>.Continuation
+    }
+
+    private let subscribers = Mutex<[UUID: Subscriber]>([:])
+
+    public init() {}
+
+    /// Opens a stream for `accountID`; it ends when the returned stream is
+    /// dropped or the account's sessions are revoked.
+    public func subscribe(accountID: Int64, kind: StreamKind) -> AsyncStream<StreamMessage> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: StreamMessage.self, bufferingPolicy: .bufferingNewest(256))
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+        }
+        subscribers.withLock { $0[id] = Subscriber(accountID: accountID, kind: kind, continuation: continuation) }
+        return stream
+    }
+
+    /// How many streams are open.
+    public var count: Int { subscribers.withLock { $0.count } }
+
+    /// Sends `message` to every subscriber for which `accepts` is true.
+    func publish(_ message: StreamMessage, where accepts: (Subscriber) -> Bool) {
+        let targets = subscribers.withLock { $0.values.filter(accepts) }
+        for target in targets { target.continuation.yield(message) }
+    }
+
+    /// Ends every stream of an account (deactivation, sign-out everywhere).
+    func close(accountID: Int64) {
+        let targets = subscribers.withLock { $0.values.filter { $0.accountID == accountID } }
+        for target in targets { target.continuation.finish() }
+    }
+
+    /// Routes one outbox event.
+    func route(_ event: OutboxEvent, database: AppDatabase) async throws {
+        guard let data = event.payload.data(using: .utf8),
+              let payload = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        func int(_ key: String) -> Int64? { (payload[key] as? NSNumber)?.int64Value }
+        switch event.type {
+        case "status.created":
+            guard let id = int("status_id"), let routing = try await database.statusRouting(id: id) else { return }
+            let isPublic = routing.status.visibility == .company && routing.status.reblogOfId == nil
+            publish(.update(statusID: id)) { subscriber in
+                switch subscriber.kind {
+                case .user: routing.homeRecipients.contains(subscriber.accountID)
+                case .userNotification: false
+                case .company: isPublic
+                case .hashtag(let tag): isPublic && routing.tags.contains(tag)
+                }
+            }
+        case "status.deleted":
+            guard let id = int("status_id") else { return }
+            publish(.delete(statusID: id)) { $0.kind != .userNotification }
+        case "notification.created":
+            guard let id = int("notification_id"), let accountID = int("account_id") else { return }
+            publish(.notification(id: id)) { $0.accountID == accountID && ($0.kind == .user || $0.kind == .userNotification) }
+        case "account.sessions_revoked":
+            if let accountID = int("account_id") { close(accountID: accountID) }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ChorusCore
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    public func createApp(_ app: OAuthAppRecord) async throws -> OAuthAppRecord {
+        try await write { db in
+            var app = app
+            try app.insert(db)
+            return app
+        }
+    }
+
+    public func app(clientID: String) async throws -> OAuthAppRecord? {
+        try await read { db in try OAuthAppRecord.filter(Column("client_id") == clientID).fetchOne(db) }
+    }
+
+    public func app(id: Int64) async throws -> OAuthAppRecord? {
+        try await read { db in try OAuthAppRecord.fetchOne(db, key: id) }
+    }
+
+    public func createCode(_ code: OAuthCodeRecord) async throws {
+        try await write { db in try code.insert(db) }
+    }
+
+    /// Takes a code out of the store (codes work once); nil if unknown or expired.
+    public func consumeCode(hash: String) async throws -> OAuthCodeRecord? {
+        let now = now()
+        return try await write { db in
+            guard let code = try OAuthCodeRecord.fetchOne(db, key: hash) else { return nil }
+            try code.delete(db)
+            return code.expiresAt > now ? code : nil
+        }
+    }
+
+    public func createToken(_ token: AccessTokenRecord) async throws -> AccessTokenRecord {
+        try await write { db in
+            var token = token
+            try token.insert(db)
+            return token
+        }
+    }
+
+    /// The token with this hash and its account; nil if unknown, or if its
+    /// account is deactivated.
+    public func token(hash: String) async throws -> (AccessTokenRecord, AccountRecord?)? {
+        try await read { db in
+            guard let token = try AccessTokenRecord.filter(Column("token_hash") == hash).fetchOne(db) else { return nil }
+            guard let accountID = token.accountId else { return (token, nil) }
+            guard let account = try AccountRecord.fetchOne(db, key: accountID), account.isActive else { return nil }
+            return (token, account)
+        }
+    }
+
+    /// Deletes one token; true if it existed.
+    @discardableResult
+    public func revokeToken(hash: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [hash])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Deletes every token of an account except `keeping` (sign out other sessions).
+    public func revokeTokens(accountID: Int64, keeping keptID: Int64? = nil) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE account_id = ? AND id IS NOT ?", arguments: [accountID, keptID])
+            try self.appendEvent(db, type: "account.sessions_revoked", payload: ["account_id": accountID])
+        }
+    }
+
+    /// True while the token still exists (live streams re-check this).
+    public func tokenExists(id: Int64) async throws -> Bool {
+        try await read { db in try AccessTokenRecord.exists(db, key: id) }
+    }
+}

@@ -1,0 +1,82 @@
+import ChorusCore
+import Foundation
+import GRDB
+
+/// A hashtag with its use count.
+public struct TagRecord: Sendable, Equatable {
+    public var name: String
+    public var display: String
+    public var usesCount: Int
+    public var lastUsedAt: Date
+}
+
+extension AppDatabase {
+    /// Active accounts whose username starts with, or display name contains, `query`.
+    public func searchAccounts(_ query: String, limit: Int, offset: Int) async throws -> [AccountRecord] {
+        let term = query.hasPrefix("@") ? String(query.dropFirst()) : query
+        let escaped = AppDatabase.escapeLike(term)
+        return try await read { db in
+            try AccountRecord.fetchAll(db, sql: """
+                SELECT * FROM accounts WHERE is_active = 1
+                AND (username LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\')
+                ORDER BY (username = ? COLLATE NOCASE) DESC, followers_count DESC, username LIMIT ? OFFSET ?
+                """, arguments: [escaped + "%", "%" + escaped + "%", term, limit, offset])
+        }
+    }
+
+    /// Hashtags whose normalized name starts with the normalized query.
+    public func searchTags(_ query: String, limit: Int, offset: Int) async throws -> [TagRecord] {
+        let name = Hashtag.normalize(query)
+        guard !name.isEmpty else { return [] }
+        return try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT name, display_name, uses_count, last_used_at FROM tags WHERE name >= ? AND name < ?
+                ORDER BY (name = ?) DESC, uses_count DESC LIMIT ? OFFSET ?
+                """, arguments: [name, name + "\u{10FFFF}", name, limit, offset])
+                .map { TagRecord(name: $0["name"], display: $0["display_name"], usesCount: $0["uses_count"], lastUsedAt: $0["last_used_at"]) }
+        }
+    }
+
+    public func tag(name: String) async throws -> TagRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT name, display_name, uses_count, last_used_at FROM tags WHERE name = ?", arguments: [name])
+                .map { TagRecord(name: $0["name"], display: $0["display_name"], usesCount: $0["uses_count"], lastUsedAt: $0["last_used_at"]) }
+        }
+    }
+
+    /// Statuses the viewer may see that match `query`, newest first. Uses the
+    /// bigram index; a lone CJK character falls back to a substring scan.
+    public func searchStatuses(_ query: String, viewerID: Int64, accountID: Int64?, limit: Int, offset: Int, maxID: Int64?) async throws -> [HydratedStatus] {
+        let match = SearchTokens.matchExpression(query)
+        let needle = query.trimmingCharacters(in: .whitespaces)
+        guard match != nil || !needle.isEmpty else { return [] }
+        return try await read { db in
+            var sql: String
+            var arguments: StatementArguments
+            if let match {
+                sql = "SELECT s.id FROM status_search ss JOIN statuses s ON s.id = ss.rowid WHERE status_search MATCH ?"
+                arguments = [match]
+            } else {
+                sql = "SELECT s.id FROM statuses s WHERE s.reblog_of_id IS NULL AND s.text LIKE ? ESCAPE '\\'"
+                arguments = ["%" + AppDatabase.escapeLike(needle) + "%"]
+            }
+            sql += " AND \(visibleToViewerSQL("s", viewerID: viewerID))"
+            if let accountID {
+                sql += " AND s.account_id = ?"
+                arguments += [accountID]
+            }
+            if let maxID {
+                sql += " AND s.id < ?"
+                arguments += [maxID]
+            }
+            sql += " ORDER BY s.id DESC LIMIT ? OFFSET ?"
+            arguments += [limit, offset]
+            let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
+            return try self.hydrate(db, ids: ids, viewerID: viewerID)
+        }
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}

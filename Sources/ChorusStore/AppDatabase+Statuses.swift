@@ -1,0 +1,266 @@
+import ChorusCore
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// A post ready to store: validated, rendered and authorized by the service.
+    public struct NewStatus: Sendable {
+        public var accountID: Int64
+        public var text: String
+        public var contentHTML: String
+        public var visibility: Visibility
+        public var spoilerText: String = ""
+        public var sensitive: Bool = false
+        public var language: String?
+        public var inReplyTo: StatusRecord?
+        public var quoteOfID: Int64?
+        public var quotedAccountID: Int64?
+        /// Accounts mentioned in the text (resolved, active).
+        public var mentionIDs: [Int64]
+        public var tags: [Hashtag]
+        public var applicationName: String?
+        public var idempotencyKey: String?
+
+        public init(accountID: Int64, text: String, contentHTML: String, visibility: Visibility, mentionIDs: [Int64], tags: [Hashtag]) {
+            self.accountID = accountID
+            self.text = text
+            self.contentHTML = contentHTML
+            self.visibility = visibility
+            self.mentionIDs = mentionIDs
+            self.tags = tags
+        }
+    }
+
+    /// Stores a post with its mentions, tags, search terms, home-feed
+    /// fan-out, notifications and outbox events, in one transaction. With an
+    /// idempotency key seen in the last hour, returns the earlier status id.
+    public func createStatus(_ new: NewStatus) async throws -> Int64 {
+        let id = ids.next()
+        let notificationIDs = (0..<(new.mentionIDs.count + 1)).map { _ in ids.next() }
+        let now = now()
+        return try await write { db in
+            if let key = new.idempotencyKey,
+               let existing = try Int64.fetchOne(db, sql: """
+                   SELECT status_id FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at > ?
+                   """, arguments: [new.accountID, key, now.addingTimeInterval(-3600)]) {
+                return existing
+            }
+            var status = StatusRecord(id: id, accountId: new.accountID, text: new.text, contentHtml: new.contentHTML,
+                                      visibility: new.visibility, spoilerText: new.spoilerText, sensitive: new.sensitive,
+                                      language: new.language, inReplyToId: new.inReplyTo?.id,
+                                      inReplyToAccountId: new.inReplyTo?.accountId, quoteOfId: new.quoteOfID,
+                                      applicationName: new.applicationName, createdAt: now)
+            status.repliesCount = 0
+            try status.insert(db)
+
+            for mentioned in new.mentionIDs {
+                try db.execute(sql: "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)", arguments: [id, mentioned])
+            }
+            for tag in new.tags {
+                try db.execute(sql: """
+                    INSERT INTO tags (name, display_name, created_at, last_used_at, uses_count) VALUES (?, ?, ?, ?, 1)
+                    ON CONFLICT (name) DO UPDATE SET last_used_at = excluded.last_used_at, uses_count = uses_count + 1
+                    """, arguments: [tag.name, tag.display, now, now])
+                try db.execute(sql: "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)", arguments: [tag.name, id])
+            }
+            try db.execute(sql: "INSERT INTO status_search (rowid, terms) VALUES (?, ?)",
+                           arguments: [id, SearchTokens.indexTerms(new.text + " " + new.spoilerText)])
+
+            try db.execute(sql: "UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = ? WHERE id = ?",
+                           arguments: [now, new.accountID])
+            if let parent = new.inReplyTo {
+                try db.execute(sql: "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = ?", arguments: [parent.id])
+            }
+            if let quoted = new.quoteOfID {
+                try db.execute(sql: "UPDATE statuses SET quotes_count = quotes_count + 1 WHERE id = ?", arguments: [quoted])
+            }
+
+            try self.fanOut(db, status: status, mentionIDs: new.mentionIDs, tags: new.tags)
+
+            var nextNotification = notificationIDs.makeIterator()
+            for mentioned in new.mentionIDs where mentioned != new.accountID {
+                try self.notify(db, id: nextNotification.next()!, accountID: mentioned, type: "mention", from: new.accountID, statusID: id)
+            }
+            if let quotedAccount = new.quotedAccountID, quotedAccount != new.accountID, !new.mentionIDs.contains(quotedAccount) {
+                try self.notify(db, id: nextNotification.next()!, accountID: quotedAccount, type: "quote", from: new.accountID, statusID: id)
+            }
+            if let key = new.idempotencyKey {
+                try db.execute(sql: "INSERT OR REPLACE INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?, ?, ?, ?)",
+                               arguments: [new.accountID, key, id, now])
+            }
+            try self.appendEvent(db, type: "status.created", payload: ["status_id": id, "account_id": new.accountID])
+            return id
+        }
+    }
+
+    /// Puts a new status into the home feeds of those who should see it there:
+    /// the author; followers (for a reply to someone else, only followers of
+    /// both, as Mastodon does); mentioned people for direct posts; followers
+    /// of its hashtags for company posts.
+    func fanOut(_ db: Database, status: StatusRecord, mentionIDs: [Int64], tags: [Hashtag]) throws {
+        let author = status.accountId
+        try db.execute(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, ?)",
+                       arguments: [author, status.id, author])
+        switch status.visibility {
+        case .company, .followers:
+            var sql = """
+                INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+                SELECT f.account_id, ?, ? FROM follows f WHERE f.target_account_id = ?
+                """
+            var arguments: StatementArguments = [status.id, author, author]
+            if let repliedTo = status.inReplyToAccountId, repliedTo != author {
+                sql += " AND (f.account_id = ? OR EXISTS (SELECT 1 FROM follows g WHERE g.account_id = f.account_id AND g.target_account_id = ?))"
+                arguments += [repliedTo, repliedTo]
+            }
+            try db.execute(sql: sql, arguments: arguments)
+            if status.visibility == .company, !tags.isEmpty, status.inReplyToId == nil {
+                let placeholders = databaseQuestionMarks(count: tags.count)
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+                    SELECT DISTINCT account_id, ?, ? FROM tag_follows WHERE tag IN (\(placeholders))
+                    """, arguments: StatementArguments([status.id, author]) + StatementArguments(tags.map(\.name)))
+            }
+        case .direct:
+            for mentioned in mentionIDs {
+                try db.execute(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, ?)",
+                               arguments: [mentioned, status.id, author])
+            }
+        case .team:
+            break
+        }
+    }
+
+    func notify(_ db: Database, id: Int64, accountID: Int64, type: String, from: Int64, statusID: Int64?) throws {
+        let notification = NotificationRecord(id: id, accountId: accountID, type: type, fromAccountId: from, statusId: statusID, createdAt: now())
+        try notification.insert(db)
+        try appendEvent(db, type: "notification.created", payload: ["notification_id": id, "account_id": accountID])
+    }
+
+    /// A status if `viewerID` may see it; nil otherwise (callers answer 404,
+    /// never revealing that a hidden post exists).
+    public func visibleStatus(id: Int64, viewerID: Int64) async throws -> StatusRecord? {
+        try await read { db in try self.visibleStatus(db, id: id, viewerID: viewerID) }
+    }
+
+    func visibleStatus(_ db: Database, id: Int64, viewerID: Int64) throws -> StatusRecord? {
+        try StatusRecord.fetchOne(db, sql: "SELECT s.* FROM statuses s WHERE s.id = ? AND \(visibleToViewerSQL("s", viewerID: viewerID))",
+                                  arguments: [id])
+    }
+
+    public func status(id: Int64) async throws -> StatusRecord? {
+        try await read { db in try StatusRecord.fetchOne(db, key: id) }
+    }
+
+    /// Deletes a status and everything that hangs on it (reblogs, feed
+    /// entries, favourites, notifications, search terms); replies stay.
+    public func deleteStatus(id: Int64, actorID: Int64) async throws {
+        try await write { db in
+            guard let status = try StatusRecord.fetchOne(db, key: id) else { throw ChorusError.notFound() }
+            let mentioned = try Int64.fetchAll(db, sql: "SELECT account_id FROM mentions WHERE status_id = ?", arguments: [id])
+            let reblogs = try Row.fetchAll(db, sql: "SELECT id, account_id FROM statuses WHERE reblog_of_id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE accounts SET statuses_count = max(0, statuses_count - 1) WHERE id = ?", arguments: [status.accountId])
+            for reblog in reblogs {
+                try db.execute(sql: "UPDATE accounts SET statuses_count = max(0, statuses_count - 1) WHERE id = ?", arguments: [reblog["account_id"] as Int64])
+            }
+            if let parent = status.inReplyToId {
+                try db.execute(sql: "UPDATE statuses SET replies_count = max(0, replies_count - 1) WHERE id = ?", arguments: [parent])
+            }
+            if let original = status.reblogOfId {
+                try db.execute(sql: "UPDATE statuses SET reblogs_count = max(0, reblogs_count - 1) WHERE id = ?", arguments: [original])
+                try db.execute(sql: "DELETE FROM notifications WHERE type = 'reblog' AND status_id = ? AND from_account_id = ?",
+                               arguments: [original, status.accountId])
+            }
+            if let quoted = status.quoteOfId {
+                try db.execute(sql: "UPDATE statuses SET quotes_count = max(0, quotes_count - 1) WHERE id = ?", arguments: [quoted])
+            }
+            try db.execute(sql: "DELETE FROM status_search WHERE rowid = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM statuses WHERE id = ?", arguments: [id])
+            for reblog in reblogs {
+                try self.appendEvent(db, type: "status.deleted", payload: [
+                    "status_id": reblog["id"] as Int64, "account_id": reblog["account_id"] as Int64, "visibility": "company", "mentioned": [Int64](),
+                ])
+            }
+            try self.appendEvent(db, type: "status.deleted", payload: [
+                "status_id": id, "account_id": status.accountId, "visibility": status.visibility.rawValue, "mentioned": mentioned,
+            ])
+        }
+    }
+
+    // MARK: Favourites
+
+    /// Favourites a status (idempotent) and notifies its author.
+    public func favourite(statusID: Int64, accountID: Int64) async throws {
+        let notificationID = ids.next()
+        let now = now()
+        try await write { db in
+            guard let status = try StatusRecord.fetchOne(db, key: statusID) else { throw ChorusError.notFound() }
+            try db.execute(sql: "INSERT OR IGNORE INTO favourites (account_id, status_id, created_at) VALUES (?, ?, ?)",
+                           arguments: [accountID, statusID, now])
+            guard db.changesCount > 0 else { return }
+            try db.execute(sql: "UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = ?", arguments: [statusID])
+            if status.accountId != accountID {
+                try self.notify(db, id: notificationID, accountID: status.accountId, type: "favourite", from: accountID, statusID: statusID)
+            }
+            try self.appendEvent(db, type: "favourite.created", payload: ["status_id": statusID, "account_id": accountID])
+        }
+    }
+
+    /// Removes a favourite (idempotent) and its notification.
+    public func unfavourite(statusID: Int64, accountID: Int64) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM favourites WHERE account_id = ? AND status_id = ?", arguments: [accountID, statusID])
+            guard db.changesCount > 0 else { return }
+            try db.execute(sql: "UPDATE statuses SET favourites_count = max(0, favourites_count - 1) WHERE id = ?", arguments: [statusID])
+            try db.execute(sql: "DELETE FROM notifications WHERE type = 'favourite' AND status_id = ? AND from_account_id = ?",
+                           arguments: [statusID, accountID])
+        }
+    }
+
+    // MARK: Reblogs
+
+    /// Reblogs a company post; returns the reblog's id (the existing one if
+    /// the account already reblogged it).
+    public func reblog(original: StatusRecord, accountID: Int64) async throws -> Int64 {
+        let id = ids.next()
+        let notificationID = ids.next()
+        let now = now()
+        return try await write { db in
+            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM statuses WHERE reblog_of_id = ? AND account_id = ?",
+                                                 arguments: [original.id, accountID]) {
+                return existing
+            }
+            let reblog = StatusRecord(id: id, accountId: accountID, text: "", contentHtml: "", visibility: .company,
+                                      reblogOfId: original.id, createdAt: now)
+            try reblog.insert(db)
+            try db.execute(sql: "UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = ?", arguments: [original.id])
+            try db.execute(sql: "UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = ? WHERE id = ?", arguments: [now, accountID])
+            // Followers who already have the original in their feed don't get it twice.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+                SELECT f.account_id, ?, ? FROM follows f WHERE f.target_account_id = ?
+                AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = f.account_id AND h.status_id = ?)
+                """, arguments: [id, accountID, accountID, original.id])
+            try db.execute(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, ?)", arguments: [accountID, id, accountID])
+            if original.accountId != accountID {
+                try self.notify(db, id: notificationID, accountID: original.accountId, type: "reblog", from: accountID, statusID: original.id)
+            }
+            try self.appendEvent(db, type: "status.created", payload: ["status_id": id, "account_id": accountID])
+            return id
+        }
+    }
+
+    /// The id of `accountID`'s reblog of `originalID`, if any.
+    public func reblogID(originalID: Int64, accountID: Int64) async throws -> Int64? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM statuses WHERE reblog_of_id = ? AND account_id = ?", arguments: [originalID, accountID])
+        }
+    }
+
+    // MARK: Idempotency
+
+    /// Forgets idempotency keys older than an hour.
+    public func pruneIdempotencyKeys() async throws {
+        let cutoff = now().addingTimeInterval(-3600)
+        try await write { db in try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [cutoff]) }
+    }
+}

@@ -1,0 +1,137 @@
+import ChorusCore
+import ChorusMigrations
+import Foundation
+import GRDB
+
+/// The only door to SQLite. Each public method is one transaction and is
+/// named for what it does; services never see GRDB types.
+public final class AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+    /// Makes ids for statuses and notifications (time-ordered).
+    public let ids: SnowflakeGenerator
+    let clock: any ChorusClock
+
+    init(writer: any DatabaseWriter, clock: any ChorusClock) throws {
+        self.writer = writer
+        self.clock = clock
+        self.ids = SnowflakeGenerator(now: { clock.now() })
+        try AppDatabase.migrator().migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database file at `path` in WAL mode and migrates it.
+    public static func open(path: String, clock: any ChorusClock = SystemClock()) throws -> AppDatabase {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        return try AppDatabase(writer: pool, clock: clock)
+    }
+
+    /// A fresh, migrated in-memory database (for tests).
+    public static func inMemory(clock: any ChorusClock = SystemClock()) throws -> AppDatabase {
+        try AppDatabase(writer: DatabaseQueue(configuration: configuration()), clock: clock)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.maximumReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+        config.prepareDatabase { db in
+            // Acknowledged writes survive power loss: fsync on every commit.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -32000")
+        }
+        return config
+    }
+
+    /// Registers every `Migrations/sql/NNNN_*.sql` file, in name order.
+    static func migrator() throws -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        guard let directory = ChorusMigrations.directory else {
+            throw ChorusError(.unavailable, "The migrations folder is missing from this build")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".sql") }
+            .sorted()
+        for file in files {
+            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            migrator.registerMigration(String(file.dropLast(4))) { db in
+                try db.execute(sql: sql)
+            }
+        }
+        return migrator
+    }
+
+    /// Names of the migrations applied so far.
+    public func appliedMigrations() async throws -> [String] {
+        let migrator = try AppDatabase.migrator()
+        return try await writer.read { db in try migrator.appliedMigrations(db) }
+    }
+
+    // MARK: Helpers
+
+    func now() -> Date { clock.now() }
+
+    /// Runs a write transaction, turning constraint failures into Chorus errors.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw ChorusError.conflict("That conflicts with existing data")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.read(body)
+    }
+
+    /// Appends a domain event to the outbox inside the current transaction.
+    func appendEvent(_ db: Database, type: String, payload: [String: any Sendable]) throws {
+        let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+        var event = OutboxEvent(type: type, payload: String(decoding: data, as: UTF8.self), createdAt: now())
+        try event.insert(db)
+    }
+
+    /// Appends an entry to the audit log inside the current transaction.
+    func appendAudit(_ db: Database, actorID: Int64?, action: String, subject: String?, detail: [String: any Sendable] = [:], ip: String? = nil) throws {
+        let data = try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])
+        var entry = AuditRecord(actorId: actorID, action: action, subject: subject, detail: String(decoding: data, as: UTF8.self), ip: ip, createdAt: now())
+        try entry.insert(db)
+    }
+}
+
+/// Builds the `WHERE … ORDER BY … LIMIT` tail of an id-paginated query.
+struct PageQuery {
+    var conditions: [String] = []
+    var arguments: StatementArguments = []
+    var order: String
+    var limit: Int
+    var reversed: Bool
+
+    /// `column` is the id column the page refers to (e.g. `s.id`).
+    init(_ page: Page, column: String) {
+        limit = page.limit
+        if let minID = page.minID {
+            conditions.append("\(column) > ?")
+            arguments += [minID]
+            order = "\(column) ASC"
+            reversed = true
+        } else {
+            order = "\(column) DESC"
+            reversed = false
+            if let sinceID = page.sinceID {
+                conditions.append("\(column) > ?")
+                arguments += [sinceID]
+            }
+        }
+        if let maxID = page.maxID {
+            conditions.append("\(column) < ?")
+            arguments += [maxID]
+        }
+    }
+
+    /// `AND …` for the page's conditions (empty when none).
+    var andConditions: String { conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ") }
+
+    var tail: String { " ORDER BY \(order) LIMIT \(limit)" }
+
+    func ordered<T>(_ items: [T]) -> [T] { reversed ? items.reversed() : items }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// A registered OAuth client application.
+public struct OAuthAppRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "oauth_apps"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var name: String
+    public var website: String?
+    /// Newline-separated redirect URIs.
+    public var redirectUris: String
+    public var scopes: String
+    public var clientId: String
+    public var clientSecretHash: String
+    public var ownerAccountId: Int64?
+    public var createdAt: Date
+
+    public init(name: String, website: String?, redirectUris: String, scopes: String, clientId: String,
+                clientSecretHash: String, ownerAccountId: Int64? = nil, createdAt: Date) {
+        self.name = name
+        self.website = website
+        self.redirectUris = redirectUris
+        self.scopes = scopes
+        self.clientId = clientId
+        self.clientSecretHash = clientSecretHash
+        self.ownerAccountId = ownerAccountId
+        self.createdAt = createdAt
+    }
+
+    public var redirectURIList: [String] { redirectUris.split(separator: "\n").map(String.init) }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A one-time authorization code (stored as a hash).
+public struct OAuthCodeRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "oauth_codes"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var codeHash: String
+    public var appId: Int64
+    public var accountId: Int64
+    public var scopes: String
+    public var redirectUri: String
+    public var codeChallenge: String?
+    public var expiresAt: Date
+
+    public init(codeHash: String, appId: Int64, accountId: Int64, scopes: String, redirectUri: String, codeChallenge: String?, expiresAt: Date) {
+        self.codeHash = codeHash
+        self.appId = appId
+        self.accountId = accountId
+        self.scopes = scopes
+        self.redirectUri = redirectUri
+        self.codeChallenge = codeChallenge
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A bearer token or web session (stored as a hash).
+public struct AccessTokenRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "access_tokens"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var tokenHash: String
+    public var kind: String
+    public var appId: Int64?
+    public var accountId: Int64?
+    public var scopes: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+
+    public init(tokenHash: String, kind: String = "oauth", appId: Int64?, accountId: Int64?, scopes: String, createdAt: Date) {
+        self.tokenHash = tokenHash
+        self.kind = kind
+        self.appId = appId
+        self.accountId = accountId
+        self.scopes = scopes
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A one-time invitation to join the company network.
+public struct InviteRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "invites"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var tokenHash: String
+    public var role: String
+    public var email: String?
+    public var createdBy: Int64
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var usedAt: Date?
+    public var usedBy: Int64?
+
+    public init(tokenHash: String, role: String, email: String?, createdBy: Int64, createdAt: Date, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.role = role
+        self.email = email
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,122 @@
+import ChorusCore
+import Foundation
+import GRDB
+
+/// A post (or a reblog, which points at the post it shares).
+public struct StatusRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "statuses"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64
+    public var accountId: Int64
+    public var text: String
+    public var contentHtml: String
+    public var visibility: Visibility
+    public var spoilerText: String
+    public var sensitive: Bool
+    public var language: String?
+    public var inReplyToId: Int64?
+    public var inReplyToAccountId: Int64?
+    public var reblogOfId: Int64?
+    public var quoteOfId: Int64?
+    public var applicationName: String?
+    public var createdAt: Date
+    public var editedAt: Date?
+    public var repliesCount: Int
+    public var reblogsCount: Int
+    public var favouritesCount: Int
+    public var quotesCount: Int
+
+    public init(id: Int64, accountId: Int64, text: String, contentHtml: String, visibility: Visibility,
+                spoilerText: String = "", sensitive: Bool = false, language: String? = nil,
+                inReplyToId: Int64? = nil, inReplyToAccountId: Int64? = nil, reblogOfId: Int64? = nil,
+                quoteOfId: Int64? = nil, applicationName: String? = nil, createdAt: Date) {
+        self.id = id
+        self.accountId = accountId
+        self.text = text
+        self.contentHtml = contentHtml
+        self.visibility = visibility
+        self.spoilerText = spoilerText
+        self.sensitive = sensitive
+        self.language = language
+        self.inReplyToId = inReplyToId
+        self.inReplyToAccountId = inReplyToAccountId
+        self.reblogOfId = reblogOfId
+        self.quoteOfId = quoteOfId
+        self.applicationName = applicationName
+        self.createdAt = createdAt
+        self.editedAt = nil
+        self.repliesCount = 0
+        self.reblogsCount = 0
+        self.favouritesCount = 0
+        self.quotesCount = 0
+    }
+}
+
+/// A notification for one account.
+public struct NotificationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "notifications"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64
+    public var accountId: Int64
+    public var type: String
+    public var fromAccountId: Int64
+    public var statusId: Int64?
+    public var createdAt: Date
+    public var readAt: Date?
+
+    public init(id: Int64, accountId: Int64, type: String, fromAccountId: Int64, statusId: Int64?, createdAt: Date) {
+        self.id = id
+        self.accountId = accountId
+        self.type = type
+        self.fromAccountId = fromAccountId
+        self.statusId = statusId
+        self.createdAt = createdAt
+    }
+}
+
+/// A row of the outbox: a domain event written with the change it describes.
+public struct OutboxEvent: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "outbox"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var type: String
+    /// JSON object.
+    public var payload: String
+    public var createdAt: Date
+
+    public init(type: String, payload: String, createdAt: Date) {
+        self.type = type
+        self.payload = payload
+        self.createdAt = createdAt
+    }
+}
+
+/// One entry of the audit log.
+public struct AuditRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "audit_log"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var actorId: Int64?
+    public var action: String
+    public var subject: String?
+    public var detail: String
+    public var ip: String?
+    public var createdAt: Date
+
+    public init(actorId: Int64?, action: String, subject: String?, detail: String = "{}", ip: String? = nil, createdAt: Date) {
+        self.actorId = actorId
+        self.action = action
+        self.subject = subject
+        self.detail = detail
+        self.ip = ip
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,12 @@
+import ChorusCore
+
+/// The visibility rule of `StatusAccess.canSee` as an SQL condition on a
+/// statuses row aliased `alias`. The viewer id is an integer, so it is
+/// written into the SQL directly.
+func visibleToViewerSQL(_ alias: String, viewerID: Int64) -> String {
+    """
+    (\(alias).visibility = 'company' OR \(alias).account_id = \(viewerID) \
+    OR (\(alias).visibility = 'followers' AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = \(viewerID) AND vf.target_account_id = \(alias).account_id)) \
+    OR (\(alias).visibility IN ('followers', 'direct') AND EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = \(alias).id AND vm.account_id = \(viewerID))))
+    """
+}
