@@ -80,7 +80,7 @@ CREATE TABLE statuses (
     in_reply_to_id         INTEGER REFERENCES statuses(id) ON DELETE SET NULL,
     in_reply_to_account_id INTEGER REFERENCES accounts(id),
     reblog_of_id           INTEGER REFERENCES statuses(id) ON DELETE CASCADE,
-    quote_of_id            INTEGER REFERENCES statuses(id) ON DELETE SET NULL,
+    quote_of_id            INTEGER, -- no foreign key: a quote outlives the quoted post (state "deleted")
     application_name       TEXT,
     created_at             DATETIME NOT NULL,
     edited_at              DATETIME,

@@ -33,6 +33,9 @@ extension AppDatabase {
             if let email = new.email, try AccountRecord.filter(AccountRecord.Columns.email.collating(.nocase) == email).fetchCount(db) > 0 {
                 throw ChorusError.conflict("That e-mail address is already in use")
             }
+            let account = AccountRecord(id: id, username: new.username, displayName: new.displayName, email: new.email,
+                                        role: new.role, passwordHash: new.passwordHash, isBot: new.isBot, createdAt: now)
+            try account.insert(db)
             if let inviteHash {
                 try db.execute(literal: """
                     UPDATE invites SET used_at = \(now), used_by = \(id)
@@ -40,9 +43,6 @@ extension AppDatabase {
                     """)
                 guard db.changesCount == 1 else { throw ChorusError.notFound("This invitation is invalid, used or expired") }
             }
-            let account = AccountRecord(id: id, username: new.username, displayName: new.displayName, email: new.email,
-                                        role: new.role, passwordHash: new.passwordHash, isBot: new.isBot, createdAt: now)
-            try account.insert(db)
             try self.appendAudit(db, actorID: actorID ?? id, action: "account.created", subject: "account:\(id)",
                                  detail: ["username": new.username, "role": new.role.rawValue])
             return account

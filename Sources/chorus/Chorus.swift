@@ -1,1 +1,180 @@
-print("chorus")
+import ArgumentParser
+import ChorusCore
+import ChorusHTTP
+import ChorusServices
+import ChorusStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The `chorus` command line.
+@main
+struct Chorus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chorus",
+        abstract: "An enterprise internal microblog server.",
+        version: ChorusVersion.current,
+        subcommands: [Serve.self, Migrate.self, Users.self])
+
+    /// Runs `body`, turning any error into a one-line reason and exit code 1.
+    static func failing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ChorusError {
+            FileHandle.standardError.write(Data("chorus: \(error.message)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("chorus: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// The database option shared by every command.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file (env CHORUS_DATABASE).")
+    var database: String = ProcessInfo.processInfo.environment["CHORUS_DATABASE"] ?? "./chorus.sqlite"
+
+    func open() throws -> AppDatabase { try AppDatabase.open(path: database) }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve.")
+
+    @Option(help: "Address to listen on (env CHORUS_HOST).")
+    var host: String = ProcessInfo.processInfo.environment["CHORUS_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (env CHORUS_PORT).")
+    var port: Int = Int(ProcessInfo.processInfo.environment["CHORUS_PORT"] ?? "") ?? 8080
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(name: .customLong("base-url"), help: "Public URL of this server (env CHORUS_BASE_URL).")
+    var baseURL: String?
+
+    @Flag(help: "Seed a demo company into an empty database and print its sign-ins.")
+    var demo = false
+
+    func run() async throws {
+        try await Chorus.failing {
+            let database = try db.open()
+            let base = baseURL ?? ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://\(host):\(port)"
+            let services = Services(config: ChorusConfig(baseURL: base), database: database)
+            if demo {
+                let signIns = try await DemoCompany.seed(services)
+                if signIns.isEmpty {
+                    print("Demo: the database already has people; nothing seeded.")
+                } else {
+                    print("Demo company ready. Sign in as (password for all: \(signIns[0].password)):")
+                    for signIn in signIns { print("  \(signIn.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(signIn.role.rawValue)") }
+                }
+            }
+            var logger = Logger(label: "chorus")
+            logger.logLevel = .info
+            let app = buildApplication(services: services, settings: ServerSettings(host: host, port: port, publicDirectory: PublicFolder.locate()),
+                                       logger: logger)
+            print("Chorus \(ChorusVersion.current) serving on \(base)")
+            try await app.runService()
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await Chorus.failing {
+            let database = try db.open()
+            print("Migrated: \(try await database.appliedMigrations().joined(separator: ", "))")
+        }
+    }
+}
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage people.", subcommands: [Create.self, List.self, Deactivate.self, SetRole.self])
+
+    static func services(_ db: DatabaseOptions) throws -> Services {
+        Services(config: ChorusConfig(baseURL: ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://127.0.0.1:8080"), database: try db.open())
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a person.")
+        @Argument var username: String
+        @Option var password: String
+        @Option(name: .customLong("display-name")) var displayName: String?
+        @Option var email: String?
+        @Option var role: Role = .member
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await Chorus.failing {
+                let account = try await Users.services(db).accounts.createUser(
+                    .init(username: username, password: password, displayName: displayName, email: email, role: role))
+                print("Created @\(account.username) (\(account.role.rawValue)), id \(account.id)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List people.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await Chorus.failing {
+                for account in try await Users.services(db).accounts.listAccounts() {
+                    let state = account.isActive ? "active" : "deactivated"
+                    print("\(account.username)\t\(account.role.rawValue)\t\(state)\t\(account.displayName)")
+                }
+            }
+        }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deactivate a person and revoke every session and token.")
+        @Argument var username: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await Chorus.failing {
+                let services = try Users.services(db)
+                let account = try await services.accounts.account(username: username)
+                _ = try await services.accounts.deactivate(accountID: account.id, actor: nil)
+                print("Deactivated @\(account.username); every session and token is revoked.")
+            }
+        }
+    }
+
+    struct SetRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-role", abstract: "Set a person's role.")
+        @Argument var username: String
+        @Argument var role: Role
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await Chorus.failing {
+                let services = try Users.services(db)
+                let account = try await services.accounts.account(username: username)
+                _ = try await services.accounts.setRole(accountID: account.id, role: role, actor: nil)
+                print("@\(account.username) is now \(role.rawValue).")
+            }
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// Finds the static files: `CHORUS_PUBLIC`, `./Public`, or `Public` beside the binary.
+enum PublicFolder {
+    static func locate() -> String? {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["CHORUS_PUBLIC"] { candidates.append(env) }
+        candidates.append(FileManager.default.currentDirectoryPath + "/Public")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        candidates.append(binary.appendingPathComponent("Public").path)
+        candidates.append(binary.appendingPathComponent("../../Public").standardized.path)
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+}

@@ -1,0 +1,36 @@
+# Chorus: the two everyday commands are `make demo` and `make test`.
+# Each installs the Debian packages it needs when they are missing.
+
+SWIFT ?= swift
+PYTHON ?= python3
+VENV := .venv
+DEMO_DB ?= ./demo.sqlite
+PORT ?= 8080
+
+.PHONY: demo test deps e2e-deps build release unit e2e clean
+
+## Start Chorus with a demo company on http://127.0.0.1:$(PORT)
+demo: deps build
+	.build/debug/chorus serve --demo --database $(DEMO_DB) --host 127.0.0.1 --port $(PORT)
+
+## Run every test: Swift unit, service and HTTP tests, then the end-to-end
+## tests that drive a real server with Mastodon clients.
+test: deps e2e-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	CHORUS_BINARY=.build/debug/chorus $(VENV)/bin/python -m pytest -q Tests/e2e
+
+deps:
+	@scripts/install-deps.sh
+
+e2e-deps:
+	@scripts/install-e2e-deps.sh $(VENV)
+
+build:
+	$(SWIFT) build --product chorus
+
+release: deps
+	$(SWIFT) build -c release --product chorus
+
+clean:
+	rm -rf .build $(VENV)

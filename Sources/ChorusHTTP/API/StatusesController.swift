@@ -1,0 +1,96 @@
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/statuses`: posting, reading, deleting, favourites, reblogs, threads.
+struct StatusesController {
+    let services: Services
+    let presenter: MastodonPresenter
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.post("statuses", use: create)
+        group.get("statuses/:id", use: show)
+        group.delete("statuses/:id", use: delete)
+        group.get("statuses/:id/context", use: context)
+        group.post("statuses/:id/favourite", use: favourite)
+        group.post("statuses/:id/unfavourite", use: unfavourite)
+        group.post("statuses/:id/reblog", use: reblog)
+        group.post("statuses/:id/unreblog", use: unreblog)
+        group.get("statuses/:id/favourited_by", use: favouritedBy)
+        group.get("statuses/:id/reblogged_by", use: rebloggedBy)
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        let params = try await Params.from(request, context: context)
+        var draft = StatusService.Draft(text: params.string("status") ?? "")
+        if let raw = params.nonEmpty("visibility") {
+            guard let visibility = Visibility(apiValue: raw) else { throw ChorusError.unprocessable("Validation failed: Visibility is not one of public, unlisted, private, direct, company, followers") }
+            draft.visibility = visibility
+        }
+        draft.inReplyToID = try params.id("in_reply_to_id")
+        draft.quotedStatusID = try params.id("quoted_status_id") ?? params.id("quote_id")
+        draft.spoilerText = params.string("spoiler_text")
+        draft.sensitive = try params.bool("sensitive") ?? false
+        draft.language = params.nonEmpty("language")
+        draft.idempotencyKey = request.headers[.idempotencyKey]
+        if !params.strings("media_ids").isEmpty { throw ChorusError.unprocessable("Chorus posts are text only: media attachments are not supported") }
+        if let appID = context.principal.appID { draft.applicationName = try await services.oauth.app(id: appID)?.name }
+        let status = try await services.statuses.createStatus(by: user, draft)
+        return try JSON.response(presenter.status(status))
+    }
+
+    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:statuses")
+        return try JSON.response(presenter.status(try await services.statuses.status(id: try context.parameters.id("id"), viewer: user)))
+    }
+
+    @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        let deleted = try await services.statuses.deleteStatus(id: try context.parameters.id("id"), by: user)
+        return try JSON.response(presenter.status(deleted, includeSource: true))
+    }
+
+    @Sendable func context(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:statuses")
+        let thread = try await services.statuses.context(id: try context.parameters.id("id"), viewer: user)
+        return try JSON.response(ContextEntity(ancestors: thread.ancestors.map { presenter.status($0) },
+                                               descendants: thread.descendants.map { presenter.status($0) }))
+    }
+
+    @Sendable func favourite(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:favourites")
+        return try JSON.response(presenter.status(try await services.statuses.favourite(id: try context.parameters.id("id"), by: user)))
+    }
+
+    @Sendable func unfavourite(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:favourites")
+        return try JSON.response(presenter.status(try await services.statuses.unfavourite(id: try context.parameters.id("id"), by: user)))
+    }
+
+    @Sendable func reblog(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        return try JSON.response(presenter.status(try await services.statuses.reblog(id: try context.parameters.id("id"), by: user)))
+    }
+
+    @Sendable func unreblog(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        return try JSON.response(presenter.status(try await services.statuses.unreblog(id: try context.parameters.id("id"), by: user)))
+    }
+
+    @Sendable func favouritedBy(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:statuses")
+        let list = try await services.statuses.favouritedBy(id: try context.parameters.id("id"), viewer: user, page: try Params(query: request).page(maxLimit: 80))
+        return try JSON.response(list.map { presenter.account($0.account) },
+                                 headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: list.map(\.cursor)))
+    }
+
+    @Sendable func rebloggedBy(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:statuses")
+        let list = try await services.statuses.rebloggedBy(id: try context.parameters.id("id"), viewer: user, page: try Params(query: request).page(maxLimit: 80))
+        return try JSON.response(list.map { presenter.account($0.account) },
+                                 headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: list.map(\.cursor)))
+    }
+}

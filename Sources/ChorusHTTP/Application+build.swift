@@ -1,0 +1,65 @@
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+
+/// Where and how to serve.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// The folder of static files (`Public/`); nil serves none.
+    public var publicDirectory: String?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicDirectory: String? = nil) {
+        self.host = host
+        self.port = port
+        self.publicDirectory = publicDirectory
+    }
+}
+
+/// The composition root: wires every controller and middleware. Tests call
+/// the same function with an in-memory database.
+public func buildApplication(services: Services, settings: ServerSettings, logger: Logger = Logger(label: "chorus")) -> some ApplicationProtocol {
+    let router = buildRouter(services: services, settings: settings)
+    let renderer = StreamRenderer(services: services, presenter: MastodonPresenter(config: services.config))
+    var app = Application(
+        router: router,
+        server: .http1WebSocketUpgrade(configuration: .init(), shouldUpgrade: WebSocketStreaming.shouldUpgrade(services: services, renderer: renderer)),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Chorus"),
+        logger: logger)
+    app.addServices(services.outboxRelay(logger: logger))
+    return app
+}
+
+/// The router with every route; separate so tests can drive it directly.
+public func buildRouter(services: Services, settings: ServerSettings) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    if let directory = settings.publicDirectory {
+        router.add(middleware: FileMiddleware(directory, searchForIndexHtml: false))
+    }
+    router.add(middleware: AuthMiddleware(oauth: services.oauth))
+
+    let presenter = MastodonPresenter(config: services.config)
+    InstanceController(services: services).addRoutes(to: router)
+    OAuthController(services: services).addRoutes(to: router)
+    InvitePage(services: services).addRoutes(to: router)
+    router.get("health") { _, _ in "OK" }
+
+    let v1 = router.group("api/v1", context: AuthenticatedContext.self)
+    let v2 = router.group("api/v2", context: AuthenticatedContext.self)
+    AccountsController(services: services, presenter: presenter).addRoutes(to: v1)
+    StatusesController(services: services, presenter: presenter).addRoutes(to: v1)
+    TimelinesController(services: services, presenter: presenter).addRoutes(to: v1)
+    NotificationsController(services: services, presenter: presenter).addRoutes(to: v1)
+    SearchController(services: services, presenter: presenter).addRoutes(v1: v1, v2: v2)
+    AdminController(services: services, presenter: presenter).addRoutes(to: v1)
+    StreamingController(services: services, renderer: StreamRenderer(services: services, presenter: presenter))
+        .addRoutes(anonymous: router, group: v1)
+    return router
+}

@@ -1,0 +1,58 @@
+import ChorusCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns every error into a JSON `{"error": …}` answer with the right status.
+/// Chorus errors carry a safe message; anything unexpected is logged and
+/// answered with a generic 500, never with its details.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ChorusError {
+            return JSONErrorMiddleware.response(status: error.kind.status, message: error.message, headers: error.kind == .unauthorized ? [.wwwAuthenticate: "Bearer"] : [:])
+        } catch let error as HTTPError {
+            return JSONErrorMiddleware.response(status: Int(error.status.code), message: error.body ?? JSONErrorMiddleware.reason(error.status), headers: error.headers)
+        } catch let error as any HTTPResponseError {
+            return JSONErrorMiddleware.response(status: Int(error.status.code), message: JSONErrorMiddleware.reason(error.status))
+        } catch let error as DecodingError {
+            context.logger.debug("bad request body", metadata: ["error": "\(error)"])
+            return JSONErrorMiddleware.response(status: 400, message: "The request body could not be read")
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return JSONErrorMiddleware.response(status: 500, message: "Something went wrong on our side")
+        }
+    }
+
+    static func reason(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "Record not found"
+        case 405: "Method not allowed"
+        case 413: "The request body is too large (the limit is 1 MiB)"
+        default: status.reasonPhrase
+        }
+    }
+
+    static func response(status: Int, message: String, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        let body = (try? JSONSerialization.data(withJSONObject: ["error": message], options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Headers every answer carries.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "same-origin"
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self' *"
+        }
+        return response
+    }
+}

@@ -1,0 +1,77 @@
+import ChorusCore
+import Foundation
+import HTTPTypes
+import HTTPTypes
+import Hummingbird
+
+/// Encodes API entities the way Mastodon does: snake_case keys, ISO 8601
+/// times with milliseconds, `null` for absent values.
+enum JSON {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// A JSON response with `value` as the body.
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let data = try encoder().encode(value)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `{}`: what Mastodon answers for actions without an entity.
+    static func empty() throws -> Response { try response([String: String]()) }
+
+    /// Formats a date like Mastodon: `2026-11-22T01:15:22.123Z`.
+    static func timestamp(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        var time = time_t(seconds.rounded(.down))
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let millis = Int((seconds - seconds.rounded(.down)) * 1000)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+    }
+
+    /// The day part only (Mastodon's `last_status_at`).
+    static func day(_ date: Date) -> String { String(timestamp(date).prefix(10)) }
+}
+
+/// A value that encodes `nil` as JSON `null` instead of leaving the key out,
+/// because Mastodon clients expect every documented key.
+@propertyWrapper
+struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+/// Builds Mastodon's `Link` header for a paginated list.
+enum LinkHeader {
+    /// `next` points at items older than the last cursor, `prev` at items newer than the first.
+    static func fields(request: Request, baseURL: String, cursors: [Int64]) -> HTTPFields {
+        guard let first = cursors.first, let last = cursors.last else { return [:] }
+        var kept: [(String, String)] = []
+        for (key, value) in request.uri.queryParameters where !["max_id", "min_id", "since_id"].contains(String(key)) {
+            kept.append((String(key), String(value)))
+        }
+        func url(_ extra: (String, String)) -> String {
+            let query = (kept + [extra]).map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+            return "\(baseURL)\(request.uri.path)?\(query)"
+        }
+        return [.link: "<\(url(("max_id", String(last))))>; rel=\"next\", <\(url(("min_id", String(first))))>; rel=\"prev\""]
+    }
+}
+
+extension HTTPField.Name {
+    static let link = Self("Link")!
+    static let idempotencyKey = Self("Idempotency-Key")!
+}

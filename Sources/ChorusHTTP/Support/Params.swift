@@ -1,0 +1,158 @@
+import ChorusCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Request parameters merged from the query string and the body, the way
+/// Mastodon clients send them: form-encoded (`key=v`, `key[]=v`) or JSON.
+struct Params: Sendable {
+    private(set) var values: [String: [String]] = [:]
+
+    /// Query parameters only (GET routes).
+    init(query request: Request) {
+        for (key, value) in request.uri.queryParameters {
+            add(String(key), String(value).removingPercentEncoding ?? String(value))
+        }
+    }
+
+    /// Query parameters plus the body (POST, PUT, PATCH, DELETE).
+    static func from(_ request: Request, context: some RequestContext) async throws -> Params {
+        var params = Params(query: request)
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { return params }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let bytes = Data(buffer: body)
+        if contentType.hasPrefix("application/json") {
+            guard let object = try? JSONDecoder().decode(JSONValue.self, from: bytes) else {
+                throw ChorusError.badRequest("The request body is not valid JSON")
+            }
+            guard case .object(let dictionary) = object else { throw ChorusError.badRequest("The JSON body must be an object") }
+            for (key, value) in dictionary { params.addJSON(key, value) }
+        } else if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
+            guard let text = String(data: bytes, encoding: .utf8) else { throw ChorusError.badRequest("The form body is not valid UTF-8") }
+            for pair in text.split(separator: "&") where !pair.isEmpty {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = Params.decodeForm(parts[0])
+                let value = parts.count > 1 ? Params.decodeForm(parts[1]) : ""
+                guard let key, let value else { throw ChorusError.badRequest("The form body is malformed") }
+                params.add(key, value)
+            }
+        } else if contentType.hasPrefix("multipart/form-data") {
+            try params.addMultipart(bytes, contentType: contentType)
+        } else {
+            throw ChorusError.badRequest("Unsupported content type: send JSON or a form")
+        }
+        return params
+    }
+
+    static func decodeForm(_ part: Substring) -> String? {
+        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    private mutating func add(_ rawKey: String, _ value: String) {
+        let key = rawKey.hasSuffix("[]") ? String(rawKey.dropLast(2)) : rawKey
+        values[key, default: []].append(value)
+    }
+
+    private mutating func addJSON(_ key: String, _ value: JSONValue) {
+        switch value {
+        case .string(let string): add(key, string)
+        case .bool(let bool): add(key, bool ? "true" : "false")
+        case .integer(let number): add(key, String(number))
+        case .number(let number): add(key, String(number))
+        case .array(let array): for element in array { addJSON(key, element) }
+        case .object, .null: break
+        }
+    }
+
+    /// Simple multipart/form-data: text fields only (Chorus takes no uploads yet).
+    private mutating func addMultipart(_ body: Data, contentType: String) throws {
+        guard let boundaryRange = contentType.range(of: "boundary=") else { throw ChorusError.badRequest("The multipart boundary is missing") }
+        var boundary = String(contentType[boundaryRange.upperBound...])
+        if let semicolon = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semicolon]) }
+        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard let text = String(data: body, encoding: .utf8) else { throw ChorusError.badRequest("Only text form fields are accepted") }
+        for part in text.components(separatedBy: "--" + boundary) {
+            guard let split = part.range(of: "\r\n\r\n") else { continue }
+            let head = part[..<split.lowerBound]
+            guard let nameRange = head.range(of: "name=\"") else { continue }
+            let rest = head[nameRange.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { continue }
+            var value = String(part[split.upperBound...])
+            if value.hasSuffix("\r\n") { value.removeLast(2) }
+            add(String(rest[..<end]), value)
+        }
+    }
+
+    // MARK: Accessors
+
+    func string(_ key: String) -> String? { values[key]?.first }
+
+    /// A non-empty string, or nil.
+    func nonEmpty(_ key: String) -> String? {
+        guard let value = string(key)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func strings(_ key: String) -> [String] { values[key] ?? [] }
+
+    func require(_ key: String) throws -> String {
+        guard let value = string(key) else { throw ChorusError.unprocessable("Validation failed: \(key) is missing") }
+        return value
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let value = string(key)?.lowercased() else { return nil }
+        switch value {
+        case "true", "1", "on", "yes": return true
+        case "false", "0", "off", "no", "": return false
+        default: throw ChorusError.badRequest("\(key) must be true or false")
+        }
+    }
+
+    func int(_ key: String) throws -> Int? {
+        guard let value = nonEmpty(key) else { return nil }
+        guard let number = Int(value) else { throw ChorusError.badRequest("\(key) must be a number") }
+        return number
+    }
+
+    func id(_ key: String) throws -> Int64? {
+        guard let value = nonEmpty(key) else { return nil }
+        guard let number = Int64(value) else { throw ChorusError.badRequest("\(key) must be an id") }
+        return number
+    }
+
+    func ids(_ key: String) -> [Int64] { strings(key).compactMap { Int64($0) } }
+
+    /// Mastodon pagination parameters.
+    func page(defaultLimit: Int = Page.defaultLimit, maxLimit: Int = Page.maxLimit) throws -> Page {
+        Page(maxID: try id("max_id"), sinceID: try id("since_id"), minID: try id("min_id"),
+             limit: (try? int("limit")) ?? defaultLimit, maxLimit: maxLimit)
+    }
+}
+
+extension Parameters {
+    /// A path id; anything that is not an id is a 404 (it names no record).
+    func id(_ name: String) throws -> Int64 {
+        guard let raw = self.get(name), let id = Int64(raw) else { throw ChorusError.notFound() }
+        return id
+    }
+}
+
+/// Any JSON value, for reading request bodies of unknown shape.
+enum JSONValue: Decodable, Sendable {
+    case string(String), bool(Bool), integer(Int64), number(Double)
+    case array([JSONValue]), object([String: JSONValue]), null
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+}

@@ -1,0 +1,58 @@
+import ChorusCore
+import Testing
+
+@Suite("Post length: grapheme clusters, URLs count 23")
+struct PostTextTests {
+    @Test func countsChineseCharactersOneEach() {
+        #expect(PostText.count("汉字") == 2)
+        #expect(PostText.count(String(repeating: "汉", count: 140)) == 140)
+    }
+
+    @Test func countsAnEmojiZWJSequenceAsOne() {
+        #expect(PostText.count("👩‍💻") == 1)
+        #expect(PostText.count("👨‍👩‍👧‍👦👍🏽") == 2)
+        #expect(PostText.count("🇨🇳") == 1)
+    }
+
+    @Test func countsCombiningMarksWithTheirBase() {
+        let decomposed = "e\u{0301}"
+        let precomposed = "\u{00E9}"
+        #expect(PostText.count(decomposed) == 1)
+        #expect(PostText.count(precomposed) == 1)
+        #expect(PostText.normalize(decomposed) == precomposed)
+    }
+
+    @Test func countsEveryURLAsTwentyThree() {
+        #expect(PostText.count("https://example.com") == 23)
+        #expect(PostText.count("看 https://example.com/" + String(repeating: "a", count: 200)) == 2 + 23)
+        #expect(PostText.count("http://a.io x") == 23 + 2)
+    }
+
+    @Test func trimsSurroundingWhitespace() {
+        #expect(PostText.count("  你好 \n") == 2)
+    }
+
+    @Test func acceptsExactly140AndRejects141() throws {
+        _ = try PostText.validate(String(repeating: "字", count: 140))
+        #expect(throws: ChorusError.self) { try PostText.validate(String(repeating: "字", count: 141)) }
+        let tooLong = String(repeating: "a", count: 118) + " https://example.com/long"
+        #expect(PostText.count(tooLong) == 142)
+        #expect(throws: ChorusError.self) { try PostText.validate(tooLong) }
+    }
+
+    @Test func rejectsAnEmptyPostWithA422() {
+        #expect(throws: ChorusError.unprocessable("Validation failed: Text can't be blank")) { try PostText.validate("   \n ") }
+    }
+
+    @Test func reportsTheLengthInTheError() {
+        do {
+            _ = try PostText.validate(String(repeating: "🎉", count: 150))
+            Issue.record("expected an error")
+        } catch let error as ChorusError {
+            #expect(error.kind == .unprocessable)
+            #expect(error.message.contains("150"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

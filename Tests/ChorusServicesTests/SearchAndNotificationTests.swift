@@ -1,0 +1,74 @@
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import ChorusTestSupport
+import Testing
+
+@Suite("Search and notifications")
+struct SearchAndNotificationTests {
+    // MARK: Tests
+
+    @Test func findsTwoAndFourCharacterChineseWords() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let hit = try await fixture.post(alice, "新版本的发布会定在周五下午")
+        _ = try await fixture.post(alice, "发现一个布会") // has 布会 but not 发布会
+        let two = try await fixture.services.search.search("发布", kind: .statuses, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
+        #expect(TestFixture.ids(two.statuses) == [hit.status.id])
+        let four = try await fixture.services.search.search("发布会定", kind: .statuses, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
+        #expect(TestFixture.ids(four.statuses) == [hit.status.id])
+    }
+
+    @Test func findsOneCharacterQueriesBySubstring() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let hit = try await fixture.post(alice, "今天吃饺子")
+        _ = try await fixture.post(alice, "nothing here")
+        let found = try await fixture.services.search.search("饺", kind: .statuses, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
+        #expect(TestFixture.ids(found.statuses) == [hit.status.id])
+    }
+
+    @Test func findsLatinWordsByPrefixAndPeopleAndTags() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        try await fixture.user("alicia")
+        let hit = try await fixture.post(alice, "Deployment finished #Release2026")
+        let results = try await fixture.services.search.search("deploy", kind: nil, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
+        #expect(TestFixture.ids(results.statuses) == [hit.status.id])
+        let people = try await fixture.services.search.search("ali", kind: .accounts, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
+        #expect(Set(people.accounts.map(\.username)) == ["alice", "alicia"])
+        let tags = try await fixture.services.search.search("#release", kind: .hashtags, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
+        #expect(tags.hashtags.map(\.display) == ["Release2026"])
+    }
+
+    @Test func emptyQueryIsABadRequest() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        await #expect(throws: ChorusError.self) {
+            try await fixture.services.search.search("  ", kind: nil, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
+        }
+    }
+
+    @Test func mentionFollowAndDismiss() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        _ = try await fixture.services.follows.follow(bob.id, by: alice)
+        _ = try await fixture.post(alice, "hi @bob and @nobody")
+        let list = try await fixture.services.notifications.list(viewer: bob, page: Page(), types: [], excludeTypes: [])
+        #expect(list.map(\.notification.type) == ["mention", "follow"])
+        #expect(try await fixture.services.notifications.unreadCount(viewer: bob) == 2)
+        try await fixture.services.notifications.dismiss(list[0].notification.id, viewer: bob)
+        await #expect(throws: ChorusError.self) { try await fixture.services.notifications.dismiss(list[1].notification.id, viewer: alice) }
+        try await fixture.services.notifications.clear(viewer: bob)
+        #expect(try await fixture.services.notifications.list(viewer: bob, page: Page(), types: [], excludeTypes: []).isEmpty)
+    }
+
+    @Test func selfActionsDoNotNotify() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let post = try await fixture.post(alice, "@alice talking to myself")
+        _ = try await fixture.services.statuses.favourite(id: post.status.id, by: alice)
+        #expect(try await fixture.services.notifications.list(viewer: alice, page: Page(), types: [], excludeTypes: []).isEmpty)
+    }
+}

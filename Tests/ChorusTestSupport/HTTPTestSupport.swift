@@ -1,0 +1,62 @@
+import ChorusHTTP
+import ChorusServices
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+
+/// Drives the real router through Hummingbird's test client.
+public struct TestAPI: Sendable {
+    public let fixture: TestFixture
+
+    public init(_ fixture: TestFixture) { self.fixture = fixture }
+
+    public func application() -> some ApplicationProtocol {
+        buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0))
+    }
+
+    /// Runs `body` with a client bound to the router (no network).
+    public func run<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        try await application().test(.router, body)
+    }
+}
+
+/// A decoded response for assertions.
+public struct TestResponse: Sendable {
+    public let status: Int
+    public let headers: HTTPFields
+    public let body: Data
+
+    /// The body as a JSON object (or nil).
+    public var object: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
+    /// The body as a JSON array of objects (or nil).
+    public var array: [[String: Any]]? { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+extension TestClientProtocol {
+    /// Sends a request with an optional bearer token and form or JSON body.
+    public func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, form: [String: String]? = nil,
+                     json: String? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let form {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            body = ByteBuffer(string: form.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&"))
+        } else if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(string: json)
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: body) { response in
+            TestResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer: response.body))
+        }
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,48 @@
+import ChorusCore
+import ChorusHTTP
+import ChorusServices
+import ChorusStore
+import Foundation
+
+/// A fresh Chorus on an in-memory database, with helpers to make people and
+/// tokens. Passwords use cheap argon2id parameters so tests stay fast.
+public struct TestFixture: Sendable {
+    public let services: Services
+    public static let password = "correct horse battery"
+    public static let baseURL = "https://chorus.test"
+
+    public init(limits: LoginRateLimiter.Limits = .init()) throws {
+        let database = try AppDatabase.inMemory()
+        services = Services(config: ChorusConfig(baseURL: TestFixture.baseURL), database: database,
+                            hasher: Argon2Hasher(memoryKiB: 64, iterations: 1), limiter: LoginRateLimiter(limits: limits))
+    }
+
+    public var database: AppDatabase { services.database }
+
+    /// Creates an active person with the shared test password.
+    @discardableResult
+    public func user(_ username: String, role: Role = .member) async throws -> AccountRecord {
+        try await services.accounts.createUser(.init(username: username, password: TestFixture.password, displayName: username.capitalized,
+                                                     email: "\(username)@example.com", role: role))
+    }
+
+    /// Posts as `author`.
+    @discardableResult
+    public func post(_ author: AccountRecord, _ text: String, visibility: Visibility = .company, replyTo: Int64? = nil) async throws -> HydratedStatus {
+        try await services.statuses.createStatus(by: author, .init(text: text, visibility: visibility, inReplyToID: replyTo))
+    }
+
+    /// Registers an app and returns a bearer token for `account` via the password grant.
+    public func token(for account: AccountRecord, scopes: String = "read write follow push") async throws -> String {
+        let registered = try await services.oauth.registerApp(name: "Test client", redirectURIs: [OAuthService.outOfBand],
+                                                              scopes: "read write follow push admin:read admin:write", website: nil)
+        var request = OAuthService.TokenRequest(grantType: "password", clientID: registered.app.clientId, clientSecret: registered.clientSecret)
+        request.username = account.username
+        request.password = TestFixture.password
+        request.scope = scopes
+        return try await services.oauth.issueToken(request, address: "127.0.0.1").token
+    }
+
+    /// The ids of a list of statuses, for compact assertions.
+    public static func ids(_ statuses: [HydratedStatus]) -> [Int64] { statuses.map(\.status.id) }
+}
