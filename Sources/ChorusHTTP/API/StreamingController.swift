@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Turns hub messages into Mastodon streaming events for one listener.
 /// Each status is loaded as that listener sees it, so a post the listener
@@ -84,22 +85,29 @@ struct StreamingController {
         let renderer = renderer
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: ":)\n\n"))
-            for await item in StreamingController.withHeartbeats(messages) {
-                guard let message = item else {
-                    try await writer.write(ByteBuffer(string: ":thump\n\n"))
-                    continue
+            // A graceful shutdown ends the stream, so the server can stop.
+            let feed = StreamingController.withHeartbeats(messages)
+            try await withGracefulShutdownHandler {
+                for await item in feed.stream {
+                    guard let message = item else {
+                        try await writer.write(ByteBuffer(string: ":thump\n\n"))
+                        continue
+                    }
+                    if let (event, payload) = await renderer.render(message, for: viewer) {
+                        try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(payload)\n\n"))
+                    }
                 }
-                if let (event, payload) = await renderer.render(message, for: viewer) {
-                    try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(payload)\n\n"))
-                }
+            } onGracefulShutdown: {
+                feed.stop()
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
     }
 
-    /// Interleaves `nil` every `heartbeat` so idle connections stay open.
-    static func withHeartbeats(_ messages: AsyncStream<StreamMessage>) -> AsyncStream<StreamMessage?> {
+    /// Interleaves `nil` every `heartbeat` so idle connections stay open;
+    /// `stop` ends the stream.
+    static func withHeartbeats(_ messages: AsyncStream<StreamMessage>) -> (stream: AsyncStream<StreamMessage?>, stop: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: StreamMessage?.self, bufferingPolicy: .bufferingNewest(256))
         let forward = Task {
             for await message in messages { continuation.yield(message) }
@@ -115,7 +123,7 @@ struct StreamingController {
             forward.cancel()
             beat.cancel()
         }
-        return stream
+        return (stream, { continuation.finish() })
     }
 }
 

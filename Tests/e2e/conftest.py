@@ -1,0 +1,79 @@
+"""Fixtures that run the real `chorus` binary for the end-to-end tests.
+
+One server is started per test session on a free port of 127.0.0.1, with a
+fresh SQLite database and the people of `support.PEOPLE` created through the
+CLI. Tests share it, so each test posts its own distinct text and never relies
+on an empty timeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from support import HOST, PEOPLE, ChorusServer, chorus_binary, free_port
+
+# MARK: Helpers
+
+
+def launch(workdir: Path) -> ChorusServer:
+    """Creates the people of PEOPLE in a new database under `workdir`, then starts a server."""
+    binary = chorus_binary()
+    if not binary.is_file():
+        pytest.fail(f"chorus binary not found at {binary}: run `swift build --product chorus` or set CHORUS_BINARY")
+    server = ChorusServer(binary=binary, database=workdir / "chorus.sqlite", port=free_port(),
+                          log_path=workdir / "server.log")
+    for person in PEOPLE.values():
+        server.create_user(person)
+    server.start()
+    return server
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Attaches the end of the server log to the report of a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    funcargs = getattr(item, "funcargs", {})
+    server = funcargs.get("private_chorus") or funcargs.get("chorus")
+    if report.failed and isinstance(server, ChorusServer):
+        report.sections.append(("chorus server log (last 4000 characters)", server.log()[-4000:]))
+
+
+# MARK: Fixtures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_proxies() -> Iterator[None]:
+    """Keeps proxies from the environment out: every request goes straight to 127.0.0.1."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("NO_PROXY", "no_proxy"):
+            patch.setenv(name, HOST)
+        yield
+
+
+@pytest.fixture(scope="session")
+def chorus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChorusServer]:
+    """The shared Chorus server; stopped at the end of the session."""
+    server = launch(tmp_path_factory.mktemp("chorus"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def private_chorus(tmp_path: Path) -> Iterator[ChorusServer]:
+    """A server of its own, for a test that stops or breaks it."""
+    server = launch(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(chorus: ChorusServer) -> str:
+    return chorus.base_url
