@@ -16,6 +16,11 @@ struct Chorus: AsyncParsableCommand {
         version: ChorusVersion.current,
         subcommands: [Serve.self, Migrate.self, Users.self])
 
+    /// Writes a line to standard output at once (unbuffered, also into pipes and logs).
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     /// Runs `body`, turning any error into a one-line reason and exit code 1.
     static func failing<T>(_ body: () async throws -> T) async throws -> T {
         do {
@@ -65,17 +70,17 @@ struct Serve: AsyncParsableCommand {
             if demo {
                 let signIns = try await DemoCompany.seed(services)
                 if signIns.isEmpty {
-                    print("Demo: the database already has people; nothing seeded.")
+                    Chorus.say("Demo: the database already has people; nothing seeded.")
                 } else {
-                    print("Demo company ready. Sign in as (password for all: \(signIns[0].password)):")
-                    for signIn in signIns { print("  \(signIn.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(signIn.role.rawValue)") }
+                    Chorus.say("Demo company ready. Sign in as (password for all: \(signIns[0].password)):")
+                    for signIn in signIns { Chorus.say("  \(signIn.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(signIn.role.rawValue)") }
                 }
             }
             var logger = Logger(label: "chorus")
             logger.logLevel = .info
             let app = buildApplication(services: services, settings: ServerSettings(host: host, port: port, publicDirectory: PublicFolder.locate()),
                                        logger: logger)
-            print("Chorus \(ChorusVersion.current) serving on \(base)")
+            Chorus.say("Chorus \(ChorusVersion.current) serving on \(base)")
             try await app.runService()
         }
     }

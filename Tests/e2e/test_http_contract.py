@@ -265,3 +265,21 @@ def test_sigterm_stops_server_with_open_event_stream(private_chorus: ChorusServe
         if not exited:
             server.process.kill()  # spare the fixture a second wait
     assert exited, f"chorus was still running {SHUTDOWN_WAIT:.0f} s after SIGTERM while an SSE client was connected"
+
+
+def test_openapi_document_of_the_extensions_is_served(chorus: ChorusServer):
+    response = requests.get(chorus.url("/api/openapi.json"), timeout=HTTP_TIMEOUT)
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/chorus/invites" in document["paths"]
+
+
+def test_client_startup_endpoints_answer_empty_lists(chorus: ChorusServer):
+    for path in ("/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters", "/api/v1/lists", "/api/v1/bookmarks"):
+        response = requests.get(chorus.url(path), headers=chorus.auth("carol"), timeout=HTTP_TIMEOUT)
+        assert response.status_code == 200, path
+        assert response.json() == [], path
+    preferences = requests.get(chorus.url("/api/v1/preferences"), headers=chorus.auth("carol"), timeout=HTTP_TIMEOUT)
+    assert preferences.json()["posting:default:visibility"] == "public"
+    assert_json_error(requests.get(chorus.url("/api/v1/custom_emojis"), timeout=HTTP_TIMEOUT), 401)

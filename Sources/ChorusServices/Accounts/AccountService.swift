@@ -89,7 +89,7 @@ public struct AccountService: Sendable {
     public func account(username: String) async throws -> AccountRecord {
         let name = username.hasPrefix("@") ? String(username.dropFirst()) : username
         let local = name.split(separator: "@").first.map(String.init) ?? name
-        guard let account = try await database.account(username: local) else { throw ChorusError.notFound() }
+        guard let account = try await database.account(username: local) else { throw ChorusError.notFound("No account named @\(local)") }
         return account
     }
 
