@@ -33,15 +33,12 @@ extension AppDatabase {
                 SELECT name, display_name, uses_count, last_used_at FROM tags WHERE name >= ? AND name < ?
                 ORDER BY (name = ?) DESC, uses_count DESC LIMIT ? OFFSET ?
                 """, arguments: [name, name + "\u{10FFFF}", name, limit, offset])
-                .map { TagRecord(name: $0["name"], display: $0["display_name"], usesCount: $0["uses_count"], lastUsedAt: $0["last_used_at"]) }
+                .map(TagRecord.init(row:))
         }
     }
 
     public func tag(name: String) async throws -> TagRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT name, display_name, uses_count, last_used_at FROM tags WHERE name = ?", arguments: [name])
-                .map { TagRecord(name: $0["name"], display: $0["display_name"], usesCount: $0["uses_count"], lastUsedAt: $0["last_used_at"]) }
-        }
+        try await read { db in try self.tag(db, name: name) }
     }
 
     /// Statuses the viewer may see that match `query`, newest first. Uses the
@@ -78,5 +75,54 @@ extension AppDatabase {
 
     static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
+
+extension AppDatabase {
+    /// Follows a hashtag: new company posts with it reach the home feed.
+    public func followTag(accountID: Int64, name: String, display: String) async throws -> TagRecord {
+        let now = now()
+        return try await write { db in
+            try db.execute(sql: """
+                INSERT INTO tags (name, display_name, created_at, last_used_at, uses_count) VALUES (?, ?, ?, ?, 0)
+                ON CONFLICT (name) DO NOTHING
+                """, arguments: [name, display, now, now])
+            try db.execute(sql: "INSERT OR IGNORE INTO tag_follows (account_id, tag, created_at) VALUES (?, ?, ?)", arguments: [accountID, name, now])
+            return try self.tag(db, name: name)!
+        }
+    }
+
+    /// Stops following a hashtag (its posts already in the feed stay).
+    public func unfollowTag(accountID: Int64, name: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM tag_follows WHERE account_id = ? AND tag = ?", arguments: [accountID, name])
+        }
+    }
+
+    /// The hashtags an account follows, most recently followed first.
+    public func followedTags(accountID: Int64) async throws -> [TagRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.name, t.display_name, t.uses_count, t.last_used_at FROM tag_follows f JOIN tags t ON t.name = f.tag
+                WHERE f.account_id = ? ORDER BY f.created_at DESC LIMIT 200
+                """, arguments: [accountID]).map(TagRecord.init(row:))
+        }
+    }
+
+    /// True if the account follows the hashtag.
+    public func isFollowingTag(accountID: Int64, name: String) async throws -> Bool {
+        try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tag_follows WHERE account_id = ? AND tag = ?)", arguments: [accountID, name]) ?? false
+        }
+    }
+
+    func tag(_ db: Database, name: String) throws -> TagRecord? {
+        try Row.fetchOne(db, sql: "SELECT name, display_name, uses_count, last_used_at FROM tags WHERE name = ?", arguments: [name]).map(TagRecord.init(row:))
+    }
+}
+
+extension TagRecord {
+    init(row: Row) {
+        self.init(name: row["name"], display: row["display_name"], usesCount: row["uses_count"], lastUsedAt: row["last_used_at"])
     }
 }

@@ -72,3 +72,23 @@ struct SearchAndNotificationTests {
         #expect(try await fixture.services.notifications.list(viewer: alice, page: Page(), types: [], excludeTypes: []).isEmpty)
     }
 }
+
+@Suite("Followed hashtags")
+struct FollowedTagTests {
+    @Test func companyPostsWithAFollowedTagReachTheHomeFeed() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let reader = try await fixture.user("reader")
+        let followed = try await fixture.services.search.followTag("#发布会", by: reader)
+        #expect(followed.name == "发布会")
+        let open = try await fixture.post(alice, "#发布会# 周五见")
+        _ = try await fixture.post(alice, "#发布会 内部", visibility: .followers)
+        _ = try await fixture.post(alice, "无关")
+        #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: reader, page: Page())) == [open.status.id])
+        #expect(try await fixture.services.search.followedTags(of: reader).map(\.name) == ["发布会"])
+        _ = try await fixture.services.search.unfollowTag("发布会", by: reader)
+        _ = try await fixture.post(alice, "#发布会 again")
+        #expect(try await fixture.services.timelines.home(viewer: reader, page: Page()).count == 1)
+        await #expect(throws: ChorusError.self) { try await fixture.services.search.followTag("not a tag!", by: reader) }
+    }
+}

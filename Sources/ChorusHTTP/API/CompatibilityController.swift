@@ -9,7 +9,7 @@ import Hummingbird
 struct CompatibilityController {
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         for path in ["custom_emojis", "filters", "lists", "bookmarks", "announcements", "follow_requests", "mutes", "blocks",
-                     "domain_blocks", "followed_tags", "suggestions", "endorsements", "featured_tags", "conversations", "scheduled_statuses"] {
+                     "domain_blocks", "suggestions", "endorsements", "featured_tags", "conversations", "scheduled_statuses"] {
             group.get(RouterPath(path)) { _, context in
                 _ = try context.user("read")
                 return try JSON.response([String]())

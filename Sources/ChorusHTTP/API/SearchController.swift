@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusServices
+import ChorusStore
 import HTTPTypes
 import Hummingbird
 
@@ -11,6 +12,9 @@ struct SearchController {
     func addRoutes(v1: RouterGroup<AuthenticatedContext>, v2: RouterGroup<AuthenticatedContext>) {
         v2.get("search", use: search)
         v1.get("tags/:name", use: tag)
+        v1.post("tags/:name/follow", use: follow)
+        v1.post("tags/:name/unfollow", use: unfollow)
+        v1.get("followed_tags", use: followedTags)
     }
 
     @Sendable func search(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -31,10 +35,33 @@ struct SearchController {
     }
 
     @Sendable func tag(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try context.user("read")
-        let tag = try await services.search.tag(context.parameters.get("name")?.removingPercentEncoding ?? "")
+        let user = try context.user("read")
+        let tag = try await services.search.tag(SearchController.tagName(context))
+        return try JSON.response(entity(tag, following: try await services.search.isFollowingTag(tag.name, viewer: user)))
+    }
+
+    @Sendable func follow(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:follows")
+        return try JSON.response(entity(try await services.search.followTag(SearchController.tagName(context), by: user), following: true))
+    }
+
+    @Sendable func unfollow(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:follows")
+        return try JSON.response(entity(try await services.search.unfollowTag(SearchController.tagName(context), by: user), following: false))
+    }
+
+    @Sendable func followedTags(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:follows")
+        return try JSON.response(try await services.search.followedTags(of: user).map { entity($0, following: true) })
+    }
+
+    func entity(_ tag: TagRecord, following: Bool) -> TagEntity {
         var entity = presenter.tag(name: tag.name, display: tag.display, history: true)
-        entity.following = false
-        return try JSON.response(entity)
+        entity.following = following
+        return entity
+    }
+
+    static func tagName(_ context: AuthenticatedContext) -> String {
+        context.parameters.get("name")?.removingPercentEncoding ?? ""
     }
 }

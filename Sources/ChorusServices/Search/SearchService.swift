@@ -39,4 +39,28 @@ public struct SearchService: Sendable {
         guard let tag = try await database.tag(name: Hashtag.normalize(name)) else { throw ChorusError.notFound() }
         return tag
     }
+
+    /// Follows a hashtag (created if nobody used it yet); its company posts reach the home feed.
+    public func followTag(_ raw: String, by viewer: AccountRecord) async throws -> TagRecord {
+        let display = raw.hasPrefix("#") ? String(raw.dropFirst()) : raw
+        let name = Hashtag.normalize(display)
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw ChorusError.unprocessable("Validation failed: a hashtag is letters, digits and underscores")
+        }
+        return try await database.followTag(accountID: viewer.id, name: name, display: display)
+    }
+
+    public func unfollowTag(_ raw: String, by viewer: AccountRecord) async throws -> TagRecord {
+        let tag = try await tag(raw)
+        try await database.unfollowTag(accountID: viewer.id, name: tag.name)
+        return tag
+    }
+
+    public func followedTags(of viewer: AccountRecord) async throws -> [TagRecord] {
+        try await database.followedTags(accountID: viewer.id)
+    }
+
+    public func isFollowingTag(_ name: String, viewer: AccountRecord) async throws -> Bool {
+        try await database.isFollowingTag(accountID: viewer.id, name: Hashtag.normalize(name))
+    }
 }
