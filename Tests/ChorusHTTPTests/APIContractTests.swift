@@ -133,3 +133,26 @@ struct APIContractTests {
         }
     }
 }
+
+@Suite("HTTP: parameters as Mastodon clients encode them")
+struct ParameterEncodingTests {
+    @Test func decodesPlusAsSpaceAndBracketedKeys() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let carol = try await fixture.user("carol")
+        _ = try await fixture.services.follows.follow(bob.id, by: alice)
+        let token = try await fixture.token(for: alice)
+        _ = try await fixture.post(alice, "hello world from 上海")
+        try await TestAPI(fixture).run { client in
+            let search = try await client.call(.get, "/api/v2/search?q=hello+world&type=statuses", token: token)
+            #expect((search.object?["statuses"] as? [[String: Any]])?.count == 1)
+            let relationships = try await client.call(.get, "/api/v1/accounts/relationships?id%5B%5D=\(bob.id)&id%5B%5D=\(carol.id)", token: token)
+            #expect(relationships.array?.map { $0["following"] as? Bool } == [true, false])
+            let encoded = try await client.call(.get, "/api/v2/search?q=%E4%B8%8A%E6%B5%B7&type=statuses", token: token)
+            #expect((encoded.object?["statuses"] as? [[String: Any]])?.count == 1)
+            let page = try await client.call(.get, "/api/v1/notifications?limit=1&types%5B%5D=follow&types%5B%5D=mention", token: token)
+            #expect(page.status == 200)
+        }
+    }
+}

@@ -59,15 +59,21 @@ enum LinkHeader {
     /// `next` points at items older than the last cursor, `prev` at items newer than the first.
     static func fields(request: Request, baseURL: String, cursors: [Int64]) -> HTTPFields {
         guard let first = cursors.first, let last = cursors.last else { return [:] }
-        var kept: [(String, String)] = []
-        for (key, value) in request.uri.queryParameters where !["max_id", "min_id", "since_id"].contains(String(key)) {
-            kept.append((String(key), String(value)))
+        var kept: [String] = []
+        for (key, values) in Params(query: request).values.sorted(by: { $0.key < $1.key }) where !["max_id", "min_id", "since_id"].contains(key) {
+            let name = values.count > 1 ? key + "[]" : key
+            kept += values.map { "\(encode(name))=\(encode($0))" }
         }
-        func url(_ extra: (String, String)) -> String {
-            let query = (kept + [extra]).map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-            return "\(baseURL)\(request.uri.path)?\(query)"
+        func url(_ cursor: String) -> String {
+            "\(baseURL)\(request.uri.path)?" + (kept + [cursor]).joined(separator: "&")
         }
-        return [.link: "<\(url(("max_id", String(last))))>; rel=\"next\", <\(url(("min_id", String(first))))>; rel=\"prev\""]
+        return [.link: "<\(url("max_id=\(last)"))>; rel=\"next\", <\(url("min_id=\(first)"))>; rel=\"prev\""]
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~[]")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }
 

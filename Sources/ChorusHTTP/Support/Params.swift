@@ -10,9 +10,7 @@ struct Params: Sendable {
 
     /// Query parameters only (GET routes).
     init(query request: Request) {
-        for (key, value) in request.uri.queryParameters {
-            add(String(key), String(value).removingPercentEncoding ?? String(value))
-        }
+        if let query = request.uri.query { addForm(query) }
     }
 
     /// Query parameters plus the body (POST, PUT, PATCH, DELETE).
@@ -30,13 +28,8 @@ struct Params: Sendable {
             guard case .object(let dictionary) = object else { throw ChorusError.badRequest("The JSON body must be an object") }
             for (key, value) in dictionary { params.addJSON(key, value) }
         } else if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
-            guard let text = String(data: bytes, encoding: .utf8) else { throw ChorusError.badRequest("The form body is not valid UTF-8") }
-            for pair in text.split(separator: "&") where !pair.isEmpty {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let key = Params.decodeForm(parts[0])
-                let value = parts.count > 1 ? Params.decodeForm(parts[1]) : ""
-                guard let key, let value else { throw ChorusError.badRequest("The form body is malformed") }
-                params.add(key, value)
+            guard let text = String(data: bytes, encoding: .utf8), params.addForm(text) else {
+                throw ChorusError.badRequest("The form body is malformed")
             }
         } else if contentType.hasPrefix("multipart/form-data") {
             try params.addMultipart(bytes, contentType: contentType)
@@ -44,6 +37,22 @@ struct Params: Sendable {
             throw ChorusError.badRequest("Unsupported content type: send JSON or a form")
         }
         return params
+    }
+
+    /// Adds `key=value&…` pairs (keys and values percent-decoded, `+` as a
+    /// space, `key[]` as a list); false if a pair cannot be decoded.
+    @discardableResult
+    private mutating func addForm(_ text: String) -> Bool {
+        var valid = true
+        for pair in text.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = Params.decodeForm(parts[0]), let value = parts.count > 1 ? Params.decodeForm(parts[1]) : "" else {
+                valid = false
+                continue
+            }
+            add(key, value)
+        }
+        return valid
     }
 
     static func decodeForm(_ part: Substring) -> String? {
