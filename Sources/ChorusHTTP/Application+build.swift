@@ -59,6 +59,7 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     NotificationsController(services: services, presenter: presenter).addRoutes(to: v1)
     SearchController(services: services, presenter: presenter).addRoutes(v1: v1, v2: v2)
     AdminController(services: services, presenter: presenter).addRoutes(to: v1)
+    TeamsController(services: services, presenter: presenter).addRoutes(to: v1)
     CompatibilityController().addRoutes(to: v1)
     v2.get("filters") { _, context in
         _ = try context.user("read:filters")

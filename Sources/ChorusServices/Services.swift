@@ -14,6 +14,7 @@ public struct Services: Sendable {
     public let follows: FollowService
     public let notifications: NotificationService
     public let search: SearchService
+    public let teams: TeamService
     public let streams: StreamHub
 
     public init(config: ChorusConfig, database: AppDatabase, hasher: any PasswordHasher = Argon2Hasher(),
@@ -29,6 +30,7 @@ public struct Services: Sendable {
         self.follows = FollowService(database: database)
         self.notifications = NotificationService(database: database)
         self.search = SearchService(database: database)
+        self.teams = TeamService(database: database, clock: clock)
         self.streams = StreamHub()
     }
 

@@ -17,7 +17,6 @@ extension AppDatabase {
     /// a notification, an outbox event, and the target's recent posts in the
     /// follower's home feed.
     public func follow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
-        let notificationID = ids.next()
         let now = now()
         return try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO follows (account_id, target_account_id, created_at) VALUES (?, ?, ?)",
@@ -25,11 +24,11 @@ extension AppDatabase {
             if db.changesCount > 0 {
                 try db.execute(sql: "UPDATE accounts SET following_count = following_count + 1 WHERE id = ?", arguments: [accountID])
                 try db.execute(sql: "UPDATE accounts SET followers_count = followers_count + 1 WHERE id = ?", arguments: [targetID])
-                try self.notify(db, id: notificationID, accountID: targetID, type: "follow", from: accountID, statusID: nil)
+                try self.notify(db, accountID: targetID, type: "follow", from: accountID, statusID: nil)
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
                     SELECT ?, s.id, s.account_id FROM statuses s
-                    WHERE s.account_id = ? AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)
+                    WHERE s.account_id = ? AND s.visibility <> 'team' AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)
                     AND \(visibleToViewerSQL("s", viewerID: accountID))
                     ORDER BY s.id DESC LIMIT \(AppDatabase.followBackfill)
                     """, arguments: [accountID, targetID])

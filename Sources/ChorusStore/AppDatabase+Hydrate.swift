@@ -53,6 +53,10 @@ extension AppDatabase {
                                                 arguments: [viewerID] + StatementArguments(statusIDs)))
         let reblogged = Set(try Int64.fetchAll(db, sql: "SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN (\(databaseQuestionMarks(count: statusIDs.count)))",
                                                arguments: [viewerID] + StatementArguments(statusIDs)))
+        let teamIDs = Set(all.values.compactMap(\.teamId))
+        let teams = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try TeamRecord.fetchAll(db, keys: teamIDs).map { ($0.id, $0) })
+        let pinned = teamIDs.isEmpty ? Set<Int64>() : Set(try Int64.fetchAll(db, sql: "SELECT status_id FROM team_pins WHERE status_id IN (\(databaseQuestionMarks(count: statusIDs.count)))",
+                                                                           arguments: StatementArguments(statusIDs)))
 
         /// A quote nests its quoted post one level deep; deeper quotes are shallow (state and id only).
         func make(_ status: StatusRecord, nestQuote: Bool) -> HydratedStatus? {
@@ -75,7 +79,8 @@ extension AppDatabase {
                 mentions: (mentionsByStatus[status.id] ?? []).compactMap { accounts[$0] },
                 tags: tagsByStatus[status.id] ?? [],
                 favourited: favourited.contains(status.id), reblogged: reblogged.contains(status.id),
-                nested: nested, quoteState: quoteState)
+                nested: nested, quoteState: quoteState,
+                team: status.teamId.flatMap { teams[$0] }, pinned: pinned.contains(status.id))
         }
         return ids.compactMap { id in base[id].flatMap { make($0, nestQuote: true) } }
     }

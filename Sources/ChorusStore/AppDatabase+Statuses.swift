@@ -17,7 +17,12 @@ extension AppDatabase {
         public var quotedAccountID: Int64?
         /// Accounts mentioned in the text (resolved, active).
         public var mentionIDs: [Int64]
+        /// The mentioned accounts that may see the post, and so are notified.
+        public var notifiedMentionIDs: [Int64]
         public var tags: [Hashtag]
+        /// The team whose feed holds the post (visibility `team`).
+        public var teamID: Int64?
+        public var kind: PostKind = .status
         public var applicationName: String?
         public var idempotencyKey: String?
 
@@ -27,6 +32,7 @@ extension AppDatabase {
             self.contentHTML = contentHTML
             self.visibility = visibility
             self.mentionIDs = mentionIDs
+            self.notifiedMentionIDs = mentionIDs
             self.tags = tags
         }
     }
@@ -36,7 +42,6 @@ extension AppDatabase {
     /// idempotency key seen in the last hour, returns the earlier status id.
     public func createStatus(_ new: NewStatus) async throws -> Int64 {
         let id = ids.next()
-        let notificationIDs = (0..<(new.mentionIDs.count + 1)).map { _ in ids.next() }
         let now = now()
         return try await write { db in
             if let key = new.idempotencyKey,
@@ -77,12 +82,19 @@ extension AppDatabase {
 
             try self.fanOut(db, status: status, mentionIDs: new.mentionIDs, tags: new.tags)
 
-            var nextNotification = notificationIDs.makeIterator()
-            for mentioned in new.mentionIDs where mentioned != new.accountID {
-                try self.notify(db, id: nextNotification.next()!, accountID: mentioned, type: "mention", from: new.accountID, statusID: id)
+            for mentioned in new.notifiedMentionIDs where mentioned != new.accountID {
+                try self.notify(db, accountID: mentioned, type: "mention", from: new.accountID, statusID: id)
             }
-            if let quotedAccount = new.quotedAccountID, quotedAccount != new.accountID, !new.mentionIDs.contains(quotedAccount) {
-                try self.notify(db, id: nextNotification.next()!, accountID: quotedAccount, type: "quote", from: new.accountID, statusID: id)
+            if let quotedAccount = new.quotedAccountID, quotedAccount != new.accountID, !new.notifiedMentionIDs.contains(quotedAccount) {
+                try self.notify(db, accountID: quotedAccount, type: "quote", from: new.accountID, statusID: id)
+            }
+            if new.kind == .announcement, let teamID = new.teamID {
+                // Announcements reach every member (Mastodon's `status` notification).
+                let members = try Int64.fetchAll(db, sql: "SELECT account_id FROM team_members WHERE team_id = ? AND account_id <> ?",
+                                                 arguments: [teamID, new.accountID])
+                for member in members where !new.notifiedMentionIDs.contains(member) {
+                    try self.notify(db, accountID: member, type: "status", from: new.accountID, statusID: id)
+                }
             }
             if let key = new.idempotencyKey {
                 try db.execute(sql: "INSERT OR REPLACE INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?, ?, ?, ?)",
@@ -126,11 +138,15 @@ extension AppDatabase {
                                arguments: [mentioned, status.id, author])
             }
         case .team:
-            break
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+                SELECT account_id, ?, ? FROM team_members WHERE team_id = ?
+                """, arguments: [status.id, author, status.teamId])
         }
     }
 
-    func notify(_ db: Database, id: Int64, accountID: Int64, type: String, from: Int64, statusID: Int64?) throws {
+    func notify(_ db: Database, accountID: Int64, type: String, from: Int64, statusID: Int64?) throws {
+        let id = ids.next()
         let notification = NotificationRecord(id: id, accountId: accountID, type: type, fromAccountId: from, statusId: statusID, createdAt: now())
         try notification.insert(db)
         try appendEvent(db, type: "notification.created", payload: ["notification_id": id, "account_id": accountID])
@@ -180,9 +196,11 @@ extension AppDatabase {
                     "status_id": reblog["id"] as Int64, "account_id": reblog["account_id"] as Int64, "visibility": "company", "mentioned": [Int64](),
                 ])
             }
-            try self.appendEvent(db, type: "status.deleted", payload: [
+            var payload: [String: any Sendable] = [
                 "status_id": id, "account_id": status.accountId, "visibility": status.visibility.rawValue, "mentioned": mentioned,
-            ])
+            ]
+            if let teamID = status.teamId { payload["team_id"] = teamID }
+            try self.appendEvent(db, type: "status.deleted", payload: payload)
         }
     }
 
@@ -190,7 +208,6 @@ extension AppDatabase {
 
     /// Favourites a status (idempotent) and notifies its author.
     public func favourite(statusID: Int64, accountID: Int64) async throws {
-        let notificationID = ids.next()
         let now = now()
         try await write { db in
             guard let status = try StatusRecord.fetchOne(db, key: statusID) else { throw ChorusError.notFound() }
@@ -199,7 +216,7 @@ extension AppDatabase {
             guard db.changesCount > 0 else { return }
             try db.execute(sql: "UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = ?", arguments: [statusID])
             if status.accountId != accountID {
-                try self.notify(db, id: notificationID, accountID: status.accountId, type: "favourite", from: accountID, statusID: statusID)
+                try self.notify(db, accountID: status.accountId, type: "favourite", from: accountID, statusID: statusID)
             }
             try self.appendEvent(db, type: "favourite.created", payload: ["status_id": statusID, "account_id": accountID])
         }
@@ -222,7 +239,6 @@ extension AppDatabase {
     /// the account already reblogged it).
     public func reblog(original: StatusRecord, accountID: Int64) async throws -> Int64 {
         let id = ids.next()
-        let notificationID = ids.next()
         let now = now()
         return try await write { db in
             if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM statuses WHERE reblog_of_id = ? AND account_id = ?",
@@ -242,7 +258,7 @@ extension AppDatabase {
                 """, arguments: [id, accountID, accountID, original.id])
             try db.execute(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, ?)", arguments: [accountID, id, accountID])
             if original.accountId != accountID {
-                try self.notify(db, id: notificationID, accountID: original.accountId, type: "reblog", from: accountID, statusID: original.id)
+                try self.notify(db, accountID: original.accountId, type: "reblog", from: accountID, statusID: original.id)
             }
             try self.appendEvent(db, type: "status.created", payload: ["status_id": id, "account_id": accountID])
             return id

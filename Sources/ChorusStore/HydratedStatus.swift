@@ -13,6 +13,10 @@ public struct HydratedStatus: Sendable {
     var nested: [HydratedStatus]
     /// What the viewer may know of the quoted post.
     public var quoteState: QuoteState?
+    /// The team whose feed holds the post.
+    public var team: TeamRecord?
+    /// True if the post is pinned in its team's feed.
+    public var pinned: Bool
 
     /// The original post when this status is a reblog.
     public var reblog: HydratedStatus? { status.reblogOfId == nil ? nil : nested.first }

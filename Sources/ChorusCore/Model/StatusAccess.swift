@@ -15,15 +15,19 @@ public enum StatusAccess {
         }
     }
 
-    /// True if `viewerID` may read the post. `viewerFollowsAuthor` and
-    /// `viewerIsTeamMember` are looked up by the caller.
-    public static func canSee(viewerID: Int64, post: Facts, viewerFollowsAuthor: Bool, viewerIsTeamMember: Bool = false) -> Bool {
+    /// True if `viewerID` may read the post. `viewerFollowsAuthor`,
+    /// `viewerIsTeamMember` and `teamIsPublic` are looked up by the caller.
+    /// A team post follows the team alone: a member who leaves or is removed
+    /// loses access at once, to their own past posts there too.
+    public static func canSee(viewerID: Int64, post: Facts, viewerFollowsAuthor: Bool,
+                              viewerIsTeamMember: Bool = false, teamIsPublic: Bool = false) -> Bool {
+        if post.visibility == .team { return teamIsPublic || viewerIsTeamMember }
         if post.authorID == viewerID { return true }
         switch post.visibility {
         case .company: return true
         case .followers: return viewerFollowsAuthor || post.mentionedIDs.contains(viewerID)
         case .direct: return post.mentionedIDs.contains(viewerID)
-        case .team: return viewerIsTeamMember
+        case .team: return teamIsPublic || viewerIsTeamMember
         }
     }
 }

@@ -36,6 +36,11 @@ struct StatusesController {
         draft.sensitive = try params.bool("sensitive") ?? false
         draft.language = params.nonEmpty("language")
         draft.idempotencyKey = request.headers[.idempotencyKey]
+        draft.teamID = try params.id("chorus_team_id")
+        if let raw = params.nonEmpty("chorus_kind") {
+            guard let kind = PostKind(rawValue: raw) else { throw ChorusError.unprocessable("Validation failed: chorus_kind must be status, question or announcement") }
+            draft.kind = kind
+        }
         if !params.strings("media_ids").isEmpty { throw ChorusError.unprocessable("Chorus posts are text only: media attachments are not supported") }
         if let appID = context.principal.appID { draft.applicationName = try await services.oauth.app(id: appID)?.name }
         let status = try await services.statuses.createStatus(by: user, draft)

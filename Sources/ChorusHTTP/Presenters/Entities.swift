@@ -132,6 +132,44 @@ struct StatusEntity: Encodable, Sendable {
 struct StatusExtension: Encodable, Sendable {
     /// The Chorus visibility (`company`, `followers`, `team`, `direct`).
     var visibility: String
+    /// The team whose feed holds the post.
+    @Nullable var team: TeamRefEntity?
+    /// `status`, `question` or `announcement`.
+    var kind: String
+    /// Pinned in its team's feed.
+    var pinned: Bool
+    /// For a question: the id of the reply chosen as best answer.
+    @Nullable var bestAnswerId: String?
+}
+
+struct TeamRefEntity: Encodable, Sendable {
+    var id: String
+    var name: String
+    var slug: String
+}
+
+/// A team (`/api/v1/chorus/teams`).
+struct TeamEntity: Encodable, Sendable {
+    var id: String
+    var name: String
+    var slug: String
+    var description: String
+    var privacy: String
+    var joinPolicy: String
+    var membersCount: Int
+    /// The caller's role: `owner`, `admin`, `member`, or null.
+    @Nullable var role: String?
+    /// True while the caller's join request waits.
+    var requested: Bool
+    var archived: Bool
+    var createdAt: String
+    var url: String
+}
+
+struct TeamMemberEntity: Encodable, Sendable {
+    var account: AccountEntity
+    var role: String
+    var since: String
 }
 
 /// Mastodon 4.5's quote: the quoted post, or only its id one level down.

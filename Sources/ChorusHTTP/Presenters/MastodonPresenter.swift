@@ -57,7 +57,9 @@ struct MastodonPresenter: Sendable {
             reblog: hydrated.reblog.map { Indirect(self.status($0)) }, language: status.language,
             text: includeSource ? status.text : nil, editedAt: status.editedAt.map(JSON.timestamp),
             favourited: hydrated.favourited, reblogged: hydrated.reblogged, quote: quote,
-            chorus: StatusExtension(visibility: status.visibility.rawValue))
+            chorus: StatusExtension(visibility: status.visibility.rawValue,
+                                    team: hydrated.team.map { TeamRefEntity(id: String($0.id), name: $0.name, slug: $0.slug) },
+                                    kind: status.kind.rawValue, pinned: hydrated.pinned, bestAnswerId: status.bestAnswerId.map(String.init)))
     }
 
     func tag(name: String, display: String, history: Bool = false) -> TagEntity {
@@ -69,6 +71,18 @@ struct MastodonPresenter: Sendable {
         return NotificationEntity(id: String(record.id), type: record.type, createdAt: JSON.timestamp(record.createdAt),
                                   groupKey: "ungrouped-\(record.id)", account: account(hydrated.from),
                                   status: hydrated.status.map { status($0) })
+    }
+
+    func team(_ view: TeamView) -> TeamEntity {
+        let team = view.team
+        return TeamEntity(id: String(team.id), name: team.name, slug: team.slug, description: team.description,
+                          privacy: team.privacy.rawValue, joinPolicy: team.joinPolicy.rawValue, membersCount: team.membersCount,
+                          role: view.role?.rawValue, requested: view.requested, archived: team.isArchived,
+                          createdAt: JSON.timestamp(team.createdAt), url: "\(baseURL)/teams/\(team.slug)")
+    }
+
+    func member(_ member: TeamMember) -> TeamMemberEntity {
+        TeamMemberEntity(account: account(member.account), role: member.role.rawValue, since: JSON.timestamp(member.since))
     }
 
     func relationship(_ record: RelationshipRecord) -> RelationshipEntity {

@@ -5,7 +5,8 @@ import ChorusStore
 public struct NotificationService: Sendable {
     let database: AppDatabase
 
-    public static let types: Set<String> = ["mention", "favourite", "reblog", "follow", "quote"]
+    /// `status` is a team announcement (Mastodon's "someone posted" notification).
+    public static let types: Set<String> = ["mention", "favourite", "reblog", "follow", "quote", "status"]
 
     public init(database: AppDatabase) { self.database = database }
 

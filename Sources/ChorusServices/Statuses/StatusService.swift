@@ -23,6 +23,9 @@ public struct StatusService: Sendable {
         public var language: String?
         public var idempotencyKey: String?
         public var applicationName: String?
+        /// Post into this team's feed (visibility `team`).
+        public var teamID: Int64?
+        public var kind: PostKind = .status
 
         public init(text: String, visibility: Visibility? = nil, inReplyToID: Int64? = nil, quotedStatusID: Int64? = nil) {
             self.text = text
@@ -41,7 +44,8 @@ public struct StatusService: Sendable {
         guard spoiler.count <= 140 else { throw ChorusError.unprocessable("Validation failed: Content warning is too long") }
         if let key = draft.idempotencyKey, key.count > 200 { throw ChorusError.unprocessable("Idempotency-Key is too long") }
         var visibility = draft.visibility ?? .company
-        if visibility == .team { throw ChorusError.unprocessable("Team posts need a team") }
+        var teamID = draft.teamID
+        if visibility == .team, teamID == nil, draft.inReplyToID == nil { throw ChorusError.unprocessable("Team posts need a team (chorus_team_id)") }
 
         var parent: StatusRecord?
         if let parentID = draft.inReplyToID {
@@ -49,7 +53,25 @@ public struct StatusService: Sendable {
                 throw ChorusError.notFound("The post you reply to does not exist")
             }
             parent = found
-            visibility = visibility.narrowed(toParent: found.visibility)
+            // A reply stays where its parent is: in the same team, or out of teams.
+            if let draftTeam = teamID, draftTeam != found.teamId {
+                throw ChorusError.unprocessable("A reply stays in its parent's team")
+            }
+            teamID = found.teamId
+            visibility = teamID == nil ? visibility.narrowed(toParent: found.visibility) : .team
+        }
+        var team: TeamRecord?
+        if let teamID {
+            guard let view = try await database.teamView(id: teamID, viewerID: author.id) else { throw ChorusError.notFound("Team not found") }
+            guard !view.team.isArchived else { throw ChorusError.unprocessable("This team is archived: it takes no new posts") }
+            guard let role = view.role else { throw ChorusError.forbidden("Join the team to post in it") }
+            if draft.kind == .announcement, !role.canManage {
+                throw ChorusError.forbidden("Only the team's owners and admins can post announcements")
+            }
+            team = view.team
+            visibility = .team
+        } else if draft.kind == .announcement {
+            throw ChorusError.unprocessable("Announcements are posted in a team")
         }
         var quotedAccountID: Int64?
         if let quotedID = draft.quotedStatusID {
@@ -70,6 +92,13 @@ public struct StatusService: Sendable {
         let html = renderer.render(parsed.segments, knownUsernames: Set(mentioned.map { $0.username.lowercased() }))
         var new = AppDatabase.NewStatus(accountID: author.id, text: parsed.text, contentHTML: html, visibility: visibility,
                                         mentionIDs: mentioned.map(\.id), tags: parsed.hashtags)
+        new.teamID = team?.id
+        new.kind = draft.kind
+        // Only people who may read the post hear about it.
+        if let team, team.privacy == .private {
+            let members = try await database.teamMemberIDs(teamID: team.id)
+            new.notifiedMentionIDs = mentioned.map(\.id).filter(members.contains)
+        }
         new.spoilerText = spoiler
         new.sensitive = draft.sensitive || !spoiler.isEmpty
         new.language = draft.language

@@ -80,6 +80,7 @@ public final class StreamHub: Sendable {
         switch event.type {
         case "status.created":
             guard let id = int("status_id"), let routing = try await database.statusRouting(id: id) else { return }
+            // Team posts, even of public teams, stay in team and member feeds.
             let isPublic = routing.status.visibility == .company && routing.status.reblogOfId == nil
             publish(.update(statusID: id)) { subscriber in
                 switch subscriber.kind {
@@ -91,7 +92,19 @@ public final class StreamHub: Sendable {
             }
         case "status.deleted":
             guard let id = int("status_id") else { return }
-            publish(.delete(statusID: id)) { $0.kind != .userNotification }
+            if payload["visibility"] as? String == Visibility.company.rawValue {
+                publish(.delete(statusID: id)) { $0.kind != .userNotification }
+                return
+            }
+            // A limited post's deletion is told only to those who could have seen it.
+            var audience = Set(((payload["mentioned"] as? [Any]) ?? []).compactMap { ($0 as? NSNumber)?.int64Value })
+            if let author = int("account_id") { audience.insert(author) }
+            if let teamID = int("team_id") {
+                audience.formUnion(try await database.teamMemberIDs(teamID: teamID))
+            } else if payload["visibility"] as? String == Visibility.followers.rawValue, let author = int("account_id") {
+                audience.formUnion(try await database.followerIDs(of: author))
+            }
+            publish(.delete(statusID: id)) { $0.kind == .user && audience.contains($0.accountID) }
         case "notification.created":
             guard let id = int("notification_id"), let accountID = int("account_id") else { return }
             publish(.notification(id: id)) { $0.accountID == accountID && ($0.kind == .user || $0.kind == .userNotification) }

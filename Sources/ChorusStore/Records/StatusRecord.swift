@@ -27,11 +27,17 @@ public struct StatusRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var reblogsCount: Int
     public var favouritesCount: Int
     public var quotesCount: Int
+    /// The team whose feed holds this post (visibility `team`).
+    public var teamId: Int64?
+    public var kind: PostKind
+    /// For a question: the reply chosen as its best answer.
+    public var bestAnswerId: Int64?
 
     public init(id: Int64, accountId: Int64, text: String, contentHtml: String, visibility: Visibility,
                 spoilerText: String = "", sensitive: Bool = false, language: String? = nil,
                 inReplyToId: Int64? = nil, inReplyToAccountId: Int64? = nil, reblogOfId: Int64? = nil,
-                quoteOfId: Int64? = nil, applicationName: String? = nil, createdAt: Date) {
+                quoteOfId: Int64? = nil, applicationName: String? = nil, teamId: Int64? = nil, kind: PostKind = .status,
+                createdAt: Date) {
         self.id = id
         self.accountId = accountId
         self.text = text
@@ -51,6 +57,9 @@ public struct StatusRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
         self.reblogsCount = 0
         self.favouritesCount = 0
         self.quotesCount = 0
+        self.teamId = teamId
+        self.kind = kind
+        self.bestAnswerId = nil
     }
 }
 
