@@ -50,12 +50,11 @@ extension AppDatabase {
                    """, arguments: [new.accountID, key, now.addingTimeInterval(-3600)]) {
                 return existing
             }
-            var status = StatusRecord(id: id, accountId: new.accountID, text: new.text, contentHtml: new.contentHTML,
+            let status = StatusRecord(id: id, accountId: new.accountID, text: new.text, contentHtml: new.contentHTML,
                                       visibility: new.visibility, spoilerText: new.spoilerText, sensitive: new.sensitive,
                                       language: new.language, inReplyToId: new.inReplyTo?.id,
                                       inReplyToAccountId: new.inReplyTo?.accountId, quoteOfId: new.quoteOfID,
-                                      applicationName: new.applicationName, createdAt: now)
-            status.repliesCount = 0
+                                      applicationName: new.applicationName, teamId: new.teamID, kind: new.kind, createdAt: now)
             try status.insert(db)
 
             for mentioned in new.mentionIDs {
