@@ -207,3 +207,23 @@ struct TeamServiceTests {
         #expect(found.statuses.isEmpty)
     }
 }
+
+@Suite("The demo company")
+struct DemoCompanyTests {
+    @Test func seedsPeopleTeamsAndAnsweredQuestion() async throws {
+        let fixture = try TestFixture()
+        let signIns = try await DemoCompany.seed(fixture.services)
+        #expect(signIns.count == 7)
+        let bob = try await fixture.services.accounts.account(username: "bob")
+        let visible = try await fixture.services.teams.teams(viewer: bob, mine: false)
+        #expect(Set(visible.map(\.team.slug)) == ["release", "customer-care"])
+        let admin = try await fixture.services.accounts.account(username: "admin")
+        #expect(try await fixture.services.teams.teams(viewer: admin, mine: true).map(\.team.slug) == ["falcon"])
+        let release = try #require(visible.first { $0.team.slug == "release" })
+        let feed = try await fixture.services.teams.timeline(teamID: release.team.id, viewer: bob, filter: .init(), page: Page())
+        #expect(feed.pinned.first?.status.kind == .announcement)
+        #expect(feed.posts.contains { $0.status.kind == .question && $0.status.bestAnswerId != nil })
+        // Seeding again changes nothing.
+        #expect(try await DemoCompany.seed(fixture.services).isEmpty)
+    }
+}

@@ -58,6 +58,42 @@ public enum DemoCompany {
             _ = try await services.statuses.createStatus(by: accounts["chenjing"]!, .init(text: "收到，已读 👍", inReplyToID: first.status.id))
             _ = try await services.statuses.createStatus(by: accounts["bob"]!, .init(text: "转发：大家看一下 Welcome aboard!", quotedStatusID: first.status.id))
         }
+        try await seedTeams(services, accounts)
         return people.map { SignIn(username: $0.0, password: password, role: $0.2) }
+    }
+
+    /// Two public teams and a private one, with a question answered and an announcement pinned.
+    static func seedTeams(_ services: Services, _ accounts: [String: AccountRecord]) async throws {
+        let teams = services.teams
+        func post(_ author: String, _ team: TeamRecord, _ text: String, kind: PostKind = .status, replyTo: Int64? = nil) async throws -> HydratedStatus {
+            var draft = StatusService.Draft(text: text, inReplyToID: replyTo)
+            draft.teamID = replyTo == nil ? team.id : nil
+            draft.kind = kind
+            return try await services.statuses.createStatus(by: accounts[author]!, draft)
+        }
+
+        let release = try await teams.createTeam(by: accounts["lihua"]!, .init(
+            name: "发布组 Release", slug: "release", description: "新版本发布的协调：测试、上线、回滚预案。", privacy: .public, joinPolicy: .open)).team
+        for name in ["zhangwei", "alice", "bob"] { _ = try await teams.join(id: release.id, by: accounts[name]!) }
+        let announcement = try await post("lihua", release, "【公告】v3.2 周五 15:00 上线，周四 18:00 代码冻结。#发布会#", kind: .announcement)
+        _ = try await teams.pin(teamID: release.id, statusID: announcement.status.id, by: accounts["lihua"]!)
+        let question = try await post("alice", release, "Staging build fails on the payments module since this morning — anyone seen this?", kind: .question)
+        let answer = try await post("zhangwei", release, "是证书过期了，我已经更新了 staging 的证书，重新跑一下就好。", replyTo: question.status.id)
+        _ = try await post("alice", release, "Re-ran it, all green now. Thanks! 🎉", replyTo: answer.status.id)
+        _ = try await teams.chooseBestAnswer(questionID: question.status.id, answerID: answer.status.id, by: accounts["alice"]!)
+        _ = try await post("bob", release, "Rollback plan is in the wiki; please review before Thursday.")
+
+        let support = try await teams.createTeam(by: accounts["chenjing"]!, .init(
+            name: "客服快速响应 Customer care", slug: "customer-care", description: "客户问题的快速响应流程。", privacy: .public, joinPolicy: .request)).team
+        _ = try await teams.addMember(teamID: support.id, accountID: accounts["wangfang"]!.id, role: .admin, by: accounts["chenjing"]!)
+        _ = try await post("chenjing", support, "客户反馈：App 登录后偶尔白屏，已收集到 3 个案例，正在排查。", kind: .question)
+        _ = try await post("wangfang", support, "本周客服满意度 96%，谢谢大家！#客服#")
+
+        let falcon = try await teams.createTeam(by: accounts["admin"]!, .init(
+            name: "猎鹰计划 Project Falcon", slug: "falcon", description: "未发布的新产品：内容保密。", privacy: .private, joinPolicy: .invite)).team
+        _ = try await teams.addMember(teamID: falcon.id, accountID: accounts["lihua"]!.id, role: .admin, by: accounts["admin"]!)
+        _ = try await teams.addMember(teamID: falcon.id, accountID: accounts["wangfang"]!.id, role: .member, by: accounts["admin"]!)
+        _ = try await post("admin", falcon, "猎鹰原型机下周到货，请勿外传。Prototype arrives next week.", kind: .announcement)
+        _ = try await post("lihua", falcon, "已预订 5 楼会议室做评审。")
     }
 }
