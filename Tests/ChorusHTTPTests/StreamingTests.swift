@@ -50,6 +50,21 @@ struct StreamingTests {
         }
     }
 
+    /// Opens `stream` for `token` on 127.0.0.1, gives the subscription a
+    /// moment to register, runs `body` with the frames arriving in an inbox,
+    /// then closes the socket.
+    static func withStream(port: Int, token: String, stream: String, _ body: @escaping @Sendable (Inbox) async throws -> Void) async throws {
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/streaming?stream=\(stream)&access_token=\(token)",
+                                          logger: Logger(label: "test")) { inbound, outbound, _ in
+            let inbox = Inbox()
+            async let reading: Void = collect(inbound, into: inbox)
+            try await Task.sleep(for: .milliseconds(200))
+            try await body(inbox)
+            try await outbound.close(.normalClosure, reason: nil)
+            try await reading
+        }
+    }
+
     // MARK: Tests
 
     @Test func userStreamDeliversFollowedPostsAndNotificationsOnly() async throws {
@@ -62,12 +77,7 @@ struct StreamingTests {
         let app = buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0))
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/streaming?stream=user&access_token=\(token)",
-                                              logger: Logger(label: "test")) { inbound, outbound, _ in
-                let inbox = Inbox()
-                async let reading: Void = StreamingTests.collect(inbound, into: inbox)
-                // Give the subscription a moment to register before posting.
-                try await Task.sleep(for: .milliseconds(200))
+            try await StreamingTests.withStream(port: port, token: token, stream: "user") { inbox in
                 let secret = try await fixture.post(carol, "carol's secret for followers", visibility: .followers)
                 let post = try await fixture.post(alice, "直播测试 hello @bob")
                 let update = try await inbox.wait(for: "update")
@@ -80,8 +90,6 @@ struct StreamingTests {
                 _ = try await fixture.services.statuses.deleteStatus(id: post.status.id, by: alice)
                 _ = try await inbox.wait(for: "delete") { $0 == postID }
                 #expect(!(await inbox.all).contains { $0.payload.contains(String(secret.status.id)) })
-                try await outbound.close(.normalClosure, reason: nil)
-                try await reading
             }
         }
     }
@@ -94,18 +102,12 @@ struct StreamingTests {
         let app = buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0))
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/streaming?stream=public&access_token=\(token)",
-                                              logger: Logger(label: "test")) { inbound, outbound, _ in
-                let inbox = Inbox()
-                async let reading: Void = StreamingTests.collect(inbound, into: inbox)
-                try await Task.sleep(for: .milliseconds(200))
+            try await StreamingTests.withStream(port: port, token: token, stream: "public") { inbox in
                 let hidden = try await fixture.post(alice, "followers only", visibility: .followers)
                 let open = try await fixture.post(alice, "for the company")
                 let openID = String(open.status.id)
                 _ = try await inbox.wait(for: "update") { $0.contains(openID) }
                 #expect(!(await inbox.all).contains { $0.payload.contains(String(hidden.status.id)) })
-                try await outbound.close(.normalClosure, reason: nil)
-                try await reading
             }
         }
     }
