@@ -7,7 +7,7 @@ VENV := .venv
 DEMO_DB ?= ./demo.sqlite
 PORT ?= 8080
 
-.PHONY: demo test deps e2e-deps build release unit e2e clean
+.PHONY: demo test deps e2e-deps build release bench clean
 
 ## Start Chorus with a demo company on http://127.0.0.1:$(PORT)
 demo: deps build
@@ -34,3 +34,9 @@ release: deps
 
 clean:
 	rm -rf .build $(VENV)
+
+## Benchmarks: release build, seeded database, wrk scenarios, one table.
+bench: deps
+	@scripts/install-bench-deps.sh
+	$(SWIFT) build -c release --product chorus
+	$(PYTHON) Benchmarks/bench.py

@@ -14,7 +14,7 @@ struct Chorus: AsyncParsableCommand {
         commandName: "chorus",
         abstract: "An enterprise internal microblog server.",
         version: ChorusVersion.current,
-        subcommands: [Serve.self, Migrate.self, Users.self])
+        subcommands: [Serve.self, Migrate.self, Users.self, Seed.self])
 
     /// Writes a line to standard output at once (unbuffered, also into pipes and logs).
     static func say(_ line: String) {
@@ -181,5 +181,43 @@ enum PublicFolder {
         candidates.append(binary.appendingPathComponent("Public").path)
         candidates.append(binary.appendingPathComponent("../../Public").standardized.path)
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fill an empty database with people, follows and posts, for benchmarks.",
+        discussion: "Everyone's password is 'seed-password'; person N also gets the bearer token 'bench-user-N'. Never seed a real company's database.")
+
+    @Option(help: "How many people.") var users: Int
+    @Option(help: "How many posts.") var posts: Int
+    @Option(help: "Average follows per person.") var follows: Int
+    @Option(help: "Random seed: the same seed makes the same database.") var seed: UInt64 = 1
+    @Option(help: "How many teams.") var teams: Int = 30
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard users >= 2, posts >= 0, follows >= 0, teams >= 0 else { throw ValidationError("--users must be at least 2; counts cannot be negative") }
+    }
+
+    func run() async throws {
+        try await Chorus.failing {
+            let started = Date()
+            let hash = try Argon2Hasher().hash("seed-password")
+            var lastLine = ""
+            let summary = try BulkSeeder.run(
+                path: db.database, plan: SeedPlan(users: users, posts: posts, follows: follows, seed: seed, teams: teams),
+                passwordHash: hash, tokenHash: SecretGenerator.sha256Hex) { phase, done in
+                    let width = 30
+                    let filled = Int((done * Double(width)).rounded(.down))
+                    let line = "\r\(phase.padding(toLength: 11, withPad: " ", startingAt: 0)) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(Int(done * 100))%"
+                    if line != lastLine {
+                        FileHandle.standardError.write(Data(line.utf8))
+                        lastLine = line
+                    }
+                }
+            FileHandle.standardError.write(Data("\n".utf8))
+            Chorus.say("Seeded \(summary.users) people, \(summary.follows) follows, \(summary.posts) posts, \(summary.homeFeedRows) home-feed entries in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+        }
     }
 }

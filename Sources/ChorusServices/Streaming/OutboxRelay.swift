@@ -5,7 +5,8 @@ import ServiceLifecycle
 
 /// Drains the outbox into in-process consumers (live streams), polling a
 /// few times a second. Streams do not replay, so the relay starts at the
-/// newest event; durable consumers keep their own cursors.
+/// newest event; durable consumers keep their own cursors. It also does the
+/// housekeeping: trimming home feeds to their cap, pruning old events.
 public struct OutboxRelay: Service {
     let database: AppDatabase
     let hub: StreamHub
@@ -22,9 +23,15 @@ public struct OutboxRelay: Service {
     public func run() async throws {
         var cursor = try await database.latestEventID()
         var lastPrune = ContinuousClock.now
+        var lastTrim = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 cursor = try await drain(after: cursor)
+                if ContinuousClock.now - lastTrim > .seconds(600) {
+                    let removed = try await database.trimHomeFeeds()
+                    if removed > 0 { logger.info("trimmed home feeds", metadata: ["entries": "\(removed)"]) }
+                    lastTrim = ContinuousClock.now
+                }
                 if ContinuousClock.now - lastPrune > .seconds(3600) {
                     try await database.pruneEvents(olderThan: 7 * 24 * 3600)
                     try await database.pruneIdempotencyKeys()

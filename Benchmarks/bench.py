@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Chorus benchmarks: seed (or reuse) a database, start the release server on
+127.0.0.1, drive it with wrk, and print one table (requests/s, p50, p99,
+errors, peak RSS, ratio to the reference run).
+
+    make bench                                   # 10,000 people, 1,000,000 posts, 200 follows
+    BENCH_POSTS=100000 make bench                # another size
+    python3 Benchmarks/bench.py --only home,post # some scenarios
+
+Only the standard library; needs wrk and sqlite3 (Debian packages, which
+`make bench` installs). Every run is bounded: wrk runs for --duration
+seconds per scenario, and the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARY = ROOT / ".build" / "release" / "chorus"
+DATA = ROOT / "Benchmarks" / "data"
+LUA = ROOT / "Benchmarks" / "lua"
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    script: str | None = "auth.lua"
+    connections: int = 64
+    reference: bool = False
+    timeline: bool = False
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def scenarios(team_slug: str) -> list[Scenario]:
+    tag = urllib.parse.quote("发布会")
+    return [
+        Scenario("floor: instance", "/api/v1/instance", script=None),
+        Scenario("reference: verify_credentials", "/api/v1/accounts/verify_credentials", reference=True),
+        Scenario("home timeline", "/api/v1/timelines/home?limit=20", timeline=True),
+        Scenario("company timeline", "/api/v1/timelines/public?limit=20", timeline=True),
+        Scenario("tag timeline", f"/api/v1/timelines/tag/{tag}?limit=20", timeline=True),
+        Scenario("team timeline", f"/api/v1/chorus/timelines/team/{team_slug}?limit=20", timeline=True),
+        Scenario("account statuses", "/api/v1/accounts", script="accounts.lua", timeline=True),
+        Scenario("search 2 chars", "/api/v2/search?type=statuses&limit=20&q=" + urllib.parse.quote("发布"), connections=8),
+        Scenario("search 4 chars", "/api/v2/search?type=statuses&limit=20&q=" + urllib.parse.quote("发布会定"), connections=8),
+        Scenario("post create", "/api/v1/statuses", script="post.lua"),
+    ]
+
+
+# MARK: Helpers
+
+
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, check=True, text=True, **kwargs)
+
+
+def sql(database: Path, query: str) -> str:
+    return run(["sqlite3", str(database), query], capture_output=True).stdout.strip()
+
+
+def seed(database: Path, users: int, posts: int, follows: int) -> None:
+    if database.exists():
+        print(f"Reusing {database.relative_to(ROOT)}")
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    run([str(BINARY), "seed", "--users", str(users), "--posts", str(posts), "--follows", str(follows), "--database", str(database)])
+    print(f"Seeded in {time.monotonic() - started:.1f} s")
+
+
+class Server:
+    """The release server on 127.0.0.1, with its peak resident memory sampled."""
+
+    def __init__(self, database: Path, port: int):
+        self.database, self.port = database, port
+        self.process: subprocess.Popen | None = None
+        self.peak_rss_kib = 0
+        self.cold_start = 0.0
+        self._sampling = True
+
+    def start(self) -> None:
+        log = open(DATA / "server.log", "w")
+        started = time.monotonic()
+        self.process = subprocess.Popen([str(BINARY), "serve", "--host", HOST, "--port", str(self.port), "--database", str(self.database)],
+                                        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{self.port}/api/v1/instance", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.01)
+        else:
+            raise SystemExit("the server did not answer within 60 s; see Benchmarks/data/server.log")
+        self.cold_start = time.monotonic() - started
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        status = Path(f"/proc/{self.process.pid}/status")
+        while self._sampling and self.process.poll() is None:
+            match = re.search(r"VmRSS:\s+(\d+) kB", status.read_text())
+            if match:
+                self.peak_rss_kib = max(self.peak_rss_kib, int(match.group(1)))
+            time.sleep(0.1)
+
+    def rss_mib(self) -> float:
+        return self.peak_rss_kib / 1024
+
+    def stop(self) -> None:
+        self._sampling = False
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def wrk(server: Server, scenario: Scenario, duration: int, env: dict[str, str]) -> Result:
+    command = ["wrk", "-t2", f"-c{scenario.connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    if scenario.script:
+        command += ["-s", str(LUA / scenario.script)]
+    command.append(f"http://{HOST}:{server.port}{scenario.path}")
+    output = run(command, capture_output=True, env=env, timeout=duration + 60).stdout
+    return parse(scenario, output)
+
+
+def parse(scenario: Scenario, output: str) -> Result:
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(group) for group in match.groups())
+    return Result(scenario, rps, latency("50"), latency("99"), errors, requests)
+
+
+def table(results: list[Result], server: Server, machine: str, command: str) -> str:
+    reference = next((r.rps for r in results if r.scenario.reference), None)
+    lines = [
+        f"Machine: {machine}",
+        f"Command: `{command}`",
+        f"Cold start to first answer: {server.cold_start:.2f} s; server peak RSS over the run: {server.rss_mib():.0f} MiB",
+        "",
+        "| scenario | conns | req/s | p50 ms | p99 ms | errors | vs reference |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = f"{r.rps / reference:.2f}" if reference and r.scenario.timeline else ""
+        lines.append(f"| {r.scenario.name} | {r.scenario.connections} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} | {ratio} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024 // 1024
+    return f"{os.cpu_count()} cores ({cpu}), {memory} GiB; wrk and the server on the same machine"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=int(os.getenv("BENCH_USERS", "10000")))
+    parser.add_argument("--posts", type=int, default=int(os.getenv("BENCH_POSTS", "1000000")))
+    parser.add_argument("--follows", type=int, default=int(os.getenv("BENCH_FOLLOWS", "200")))
+    parser.add_argument("--duration", type=int, default=int(os.getenv("BENCH_DURATION", "15")))
+    parser.add_argument("--port", type=int, default=int(os.getenv("BENCH_PORT", "8190")))
+    parser.add_argument("--only", help="comma-separated scenario name prefixes")
+    args = parser.parse_args()
+
+    if not BINARY.exists():
+        raise SystemExit("build the release binary first: swift build -c release --product chorus")
+    database = DATA / f"bench-{args.users}-{args.posts}-{args.follows}.sqlite"
+    seed(database, args.users, args.posts, args.follows)
+
+    team_slug = sql(database, "SELECT slug FROM teams WHERE privacy = 'public' ORDER BY members_count DESC LIMIT 1")
+    ids_file = DATA / "account-ids.txt"
+    ids_file.write_text(sql(database, "SELECT id FROM accounts ORDER BY random() LIMIT 2000") + "\n")
+    env = {**os.environ, "BENCH_PEOPLE": str(min(2000, args.users)), "BENCH_ACCOUNT_IDS": str(ids_file)}
+
+    chosen = scenarios(team_slug)
+    if args.only:
+        wanted = [name.strip() for name in args.only.split(",")]
+        chosen = [s for s in chosen if s.reference or any(s.name.startswith(w) for w in wanted)]
+
+    server = Server(database, args.port)
+    server.start()
+    results = []
+    try:
+        for scenario in chosen:
+            print(f"… {scenario.name}", file=sys.stderr)
+            results.append(wrk(server, scenario, args.duration, env))
+    finally:
+        server.stop()
+    command = "make bench" if not args.only else "python3 Benchmarks/bench.py " + " ".join(sys.argv[1:])
+    report = table(results, server, machine(), f"{command} ({args.users} people, {args.posts} posts, {args.follows} follows, {args.duration} s per scenario)")
+    print(report)
+    (DATA / "latest.md").write_text(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
