@@ -9,6 +9,15 @@ import Hummingbird
 struct InstanceController {
     static let mastodonVersion = "4.3.0 (compatible; Chorus \(ChorusVersion.current))"
     let services: Services
+    /// What anonymous callers get never changes while the server runs: made once.
+    let anonymousV1: Data
+    let anonymousV2: Data
+
+    init(services: Services) {
+        self.services = services
+        anonymousV1 = (try? JSONSerialization.data(withJSONObject: InstanceController.v1Document(services.config, stats: (0, 0)), options: [.withoutEscapingSlashes])) ?? Data()
+        anonymousV2 = (try? JSONSerialization.data(withJSONObject: InstanceController.v2Document(services.config, stats: (0, 0)), options: [.withoutEscapingSlashes])) ?? Data()
+    }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("api/v1/instance", use: v1)
@@ -16,7 +25,7 @@ struct InstanceController {
         router.get(".well-known/oauth-authorization-server", use: oauthMetadata)
     }
 
-    var configuration: [String: Any] {
+    static var configuration: [String: Any] {
         [
             "statuses": [
                 "max_characters": PostText.maxCharacters,
@@ -34,28 +43,34 @@ struct InstanceController {
     }
 
     @Sendable func v1(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let config = services.config
-        let stats = context.principal == nil ? (users: 0, statuses: 0) : try await services.database.instanceStats()
-        return try rawJSON([
+        guard context.principal != nil else { return JSON.body(anonymousV1, status: .ok, headers: [:]) }
+        return try rawJSON(Self.v1Document(services.config, stats: try await services.database.instanceStats()))
+    }
+
+    @Sendable func v2(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard context.principal != nil else { return JSON.body(anonymousV2, status: .ok, headers: [:]) }
+        return try rawJSON(Self.v2Document(services.config, stats: try await services.database.instanceStats()))
+    }
+
+    static func v1Document(_ config: ChorusConfig, stats: (users: Int, statuses: Int)) -> [String: Any] {
+        [
             "uri": config.domain, "title": config.title,
             "short_description": "The company network", "description": "The company network",
-            "email": "", "version": Self.mastodonVersion,
-            "urls": ["streaming_api": streamingURL],
+            "email": "", "version": mastodonVersion,
+            "urls": ["streaming_api": streamingURL(config)],
             "stats": ["user_count": stats.users, "status_count": stats.statuses, "domain_count": 1],
             "thumbnail": NSNull(), "languages": ["zh", "en"],
             "registrations": false, "approval_required": true, "invites_enabled": true,
             "configuration": configuration, "contact_account": NSNull(), "rules": [Any](),
-        ])
+        ]
     }
 
-    @Sendable func v2(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let config = services.config
-        let stats = context.principal == nil ? (users: 0, statuses: 0) : try await services.database.instanceStats()
+    static func v2Document(_ config: ChorusConfig, stats: (users: Int, statuses: Int)) -> [String: Any] {
         var configuration = configuration
-        configuration["urls"] = ["streaming": streamingURL]
+        configuration["urls"] = ["streaming": streamingURL(config)]
         configuration["vapid"] = ["public_key": ""]
-        return try rawJSON([
-            "domain": config.domain, "title": config.title, "version": Self.mastodonVersion,
+        return [
+            "domain": config.domain, "title": config.title, "version": mastodonVersion,
             "source_url": "", "description": "The company network",
             "usage": ["users": ["active_month": stats.users]],
             "thumbnail": ["url": "\(config.baseURL)/favicon.png"],
@@ -64,7 +79,7 @@ struct InstanceController {
             "registrations": ["enabled": false, "approval_required": true, "message": NSNull(), "url": NSNull()],
             "api_versions": ["mastodon": 2],
             "contact": ["email": "", "account": NSNull()], "rules": [Any](),
-        ])
+        ]
     }
 
     @Sendable func oauthMetadata(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -83,12 +98,12 @@ struct InstanceController {
         ])
     }
 
-    var streamingURL: String {
-        services.config.baseURL.replacingOccurrences(of: "https://", with: "wss://").replacingOccurrences(of: "http://", with: "ws://")
+    static func streamingURL(_ config: ChorusConfig) -> String {
+        config.baseURL.replacingOccurrences(of: "https://", with: "wss://").replacingOccurrences(of: "http://", with: "ws://")
     }
 
     func rawJSON(_ object: [String: Any]) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

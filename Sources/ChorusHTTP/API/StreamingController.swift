@@ -34,8 +34,10 @@ struct StreamRenderer: Sendable {
         }
     }
 
-    func encode<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try JSON.encoder().encode(value), as: UTF8.self)
+    func encode<T: JSONWritable>(_ value: T) throws -> String {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// Parses Mastodon's stream names (`user`, `public`, `public:local`, `hashtag` …).

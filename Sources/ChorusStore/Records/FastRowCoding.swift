@@ -124,3 +124,16 @@ extension TeamRecord {
         archivedAt = row["archived_at"]
     }
 }
+
+extension AccessTokenRecord {
+    public init(row: Row) throws {
+        id = row["id"]
+        tokenHash = row["token_hash"]
+        kind = row["kind"]
+        appId = row["app_id"]
+        accountId = row["account_id"]
+        scopes = row["scopes"]
+        createdAt = row["created_at"]
+        lastUsedAt = row["last_used_at"]
+    }
+}

@@ -1,0 +1,53 @@
+@testable import ChorusHTTP
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import ChorusTestSupport
+import Foundation
+import Testing
+
+@Suite("Hand-written JSON equals what JSONEncoder makes")
+struct FastJSONTests {
+    /// Both encodings of `value`, parsed back.
+    func both<T: JSONWritable>(_ value: T) throws -> (fast: NSObject, reference: NSObject) {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        let fast = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as! NSObject
+        let reference = try JSONSerialization.jsonObject(with: JSON.encoder().encode(value)) as! NSObject
+        return (fast, reference)
+    }
+
+    // MARK: Tests
+
+    @Test func statusesAccountsAndNotificationsMatch() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let presenter = MastodonPresenter(config: fixture.services.config)
+        let team = try await fixture.services.teams.createTeam(by: alice, .init(name: "Falcon", slug: "falcon")).team
+        var question = StatusService.Draft(text: "问题 \"quoted\" \\ back\nslash\t@bob #话题# https://example.com/x?a=1&b=2 👩‍💻")
+        question.teamID = team.id
+        question.kind = .question
+        let teamPost = try await fixture.services.statuses.createStatus(by: alice, question)
+        let original = try await fixture.post(alice, "原帖 #swift")
+        var quoteDraft = StatusService.Draft(text: "转发 with comment", quotedStatusID: original.status.id)
+        quoteDraft.spoilerText = "cw"
+        let quote = try await fixture.services.statuses.createStatus(by: bob, quoteDraft)
+        let reblog = try await fixture.services.statuses.reblog(id: quote.status.id, by: alice)
+        let deleted = try await fixture.services.statuses.deleteStatus(id: original.status.id, by: alice)
+        let reloaded = try await fixture.services.statuses.status(id: quote.status.id, viewer: bob)
+
+        for status in [teamPost, original, quote, reblog, reloaded] {
+            let (fast, reference) = try both(presenter.status(status))
+            #expect(fast == reference, "status \(status.status.id)")
+        }
+        let (fastDeleted, referenceDeleted) = try both(presenter.status(deleted, includeSource: true))
+        #expect(fastDeleted == referenceDeleted)
+        let (fastAccount, referenceAccount) = try both(presenter.account(alice, credentials: true))
+        #expect(fastAccount == referenceAccount)
+        for notification in try await fixture.services.notifications.list(viewer: alice, page: Page(), types: [], excludeTypes: []) {
+            let (fast, reference) = try both(presenter.notification(notification))
+            #expect(fast == reference)
+        }
+    }
+}
