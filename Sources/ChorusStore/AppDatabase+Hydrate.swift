@@ -32,8 +32,9 @@ extension AppDatabase {
         let existingQuoted = try existingIDs(db, ids: Array(Set(all.values.compactMap(\.quoteOfId))))
 
         let statusIDs = Array(all.keys)
-        let mentionRows = try Row.fetchAll(db, sql: "SELECT status_id, account_id FROM mentions WHERE status_id IN (\(databaseQuestionMarks(count: statusIDs.count)))",
-                                           arguments: StatementArguments(statusIDs))
+        let statusList = jsonList(statusIDs)
+        let mentionRows = try Row.fetchAll(db.cachedStatement(sql: "SELECT status_id, account_id FROM mentions WHERE status_id IN (SELECT value FROM json_each(?))"),
+                                           arguments: [statusList])
         var accountIDs = Set(all.values.map(\.accountId))
         var mentionsByStatus: [Int64: [Int64]] = [:]
         for row in mentionRows {
@@ -41,22 +42,24 @@ extension AppDatabase {
             mentionsByStatus[row["status_id"], default: []].append(accountID)
             accountIDs.insert(accountID)
         }
-        let accounts = Dictionary(uniqueKeysWithValues: try AccountRecord.fetchAll(db, keys: Array(accountIDs)).map { ($0.id, $0) })
+        let accounts = Dictionary(uniqueKeysWithValues: try AccountRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM accounts WHERE id IN (SELECT value FROM json_each(?))"), arguments: [jsonList(accountIDs)]).map { ($0.id, $0) })
         var tagsByStatus: [Int64: [TagRef]] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
             SELECT st.status_id, t.name, t.display_name FROM status_tags st JOIN tags t ON t.name = st.tag
-            WHERE st.status_id IN (\(databaseQuestionMarks(count: statusIDs.count)))
-            """, arguments: StatementArguments(statusIDs)) {
+            WHERE st.status_id IN (SELECT value FROM json_each(?))
+            """), arguments: [statusList]) {
             tagsByStatus[row["status_id"], default: []].append(TagRef(name: row["name"], display: row["display_name"]))
         }
-        let favourited = Set(try Int64.fetchAll(db, sql: "SELECT status_id FROM favourites WHERE account_id = ? AND status_id IN (\(databaseQuestionMarks(count: statusIDs.count)))",
-                                                arguments: [viewerID] + StatementArguments(statusIDs)))
-        let reblogged = Set(try Int64.fetchAll(db, sql: "SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN (\(databaseQuestionMarks(count: statusIDs.count)))",
-                                               arguments: [viewerID] + StatementArguments(statusIDs)))
+        let favourited = Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT status_id FROM favourites WHERE account_id = ? AND status_id IN (SELECT value FROM json_each(?))"),
+                                                arguments: [viewerID, statusList]))
+        let reblogged = Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN (SELECT value FROM json_each(?))"),
+                                               arguments: [viewerID, statusList]))
         let teamIDs = Set(all.values.compactMap(\.teamId))
-        let teams = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try TeamRecord.fetchAll(db, keys: teamIDs).map { ($0.id, $0) })
-        let pinned = teamIDs.isEmpty ? Set<Int64>() : Set(try Int64.fetchAll(db, sql: "SELECT status_id FROM team_pins WHERE status_id IN (\(databaseQuestionMarks(count: statusIDs.count)))",
-                                                                           arguments: StatementArguments(statusIDs)))
+        let teams = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try TeamRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM teams WHERE id IN (SELECT value FROM json_each(?))"), arguments: [jsonList(teamIDs)]).map { ($0.id, $0) })
+        let pinned = teamIDs.isEmpty ? Set<Int64>() : Set(try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT status_id FROM team_pins WHERE status_id IN (SELECT value FROM json_each(?))"), arguments: [statusList]))
 
         /// A quote nests its quoted post one level deep; deeper quotes are shallow (state and id only).
         func make(_ status: StatusRecord, nestQuote: Bool) -> HydratedStatus? {
@@ -87,15 +90,22 @@ extension AppDatabase {
 
     func statusesVisible(_ db: Database, ids: [Int64], viewerID: Int64) throws -> [Int64: StatusRecord] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try StatusRecord.fetchAll(db, sql: """
-            SELECT s.* FROM statuses s WHERE s.id IN (\(databaseQuestionMarks(count: ids.count))) AND \(visibleToViewerSQL("s", viewerID: viewerID))
-            """, arguments: StatementArguments(ids))
+        let rows = try StatusRecord.fetchAll(db.cachedStatement(sql: """
+            SELECT s.* FROM statuses s WHERE s.id IN (SELECT value FROM json_each(:ids)) AND \(visibleToViewerSQL("s", viewer: ":viewer"))
+            """), arguments: ["ids": jsonList(ids), "viewer": viewerID])
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
     }
 
     func existingIDs(_ db: Database, ids: [Int64]) throws -> Set<Int64> {
         guard !ids.isEmpty else { return [] }
-        return Set(try Int64.fetchAll(db, sql: "SELECT id FROM statuses WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
-                                      arguments: StatementArguments(ids)))
+        return Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM statuses WHERE id IN (SELECT value FROM json_each(?))"),
+                                      arguments: [jsonList(ids)]))
     }
+}
+
+/// A JSON array of ids, bound as one parameter (`IN (SELECT value FROM
+/// json_each(?))`), so the statement text stays the same whatever the count
+/// and SQLite compiles it once per connection.
+func jsonList(_ ids: some Sequence<Int64>) -> String {
+    "[" + ids.map(String.init).joined(separator: ",") + "]"
 }

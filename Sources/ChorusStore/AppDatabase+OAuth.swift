@@ -45,9 +45,11 @@ extension AppDatabase {
     /// account is deactivated.
     public func token(hash: String) async throws -> (AccessTokenRecord, AccountRecord?)? {
         try await read { db in
-            guard let token = try AccessTokenRecord.filter(Column("token_hash") == hash).fetchOne(db) else { return nil }
+            guard let token = try AccessTokenRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM access_tokens WHERE token_hash = ?"),
+                                                             arguments: [hash]) else { return nil }
             guard let accountID = token.accountId else { return (token, nil) }
-            guard let account = try AccountRecord.fetchOne(db, key: accountID), account.isActive else { return nil }
+            guard let account = try AccountRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [accountID]),
+                  account.isActive else { return nil }
             return (token, account)
         }
     }

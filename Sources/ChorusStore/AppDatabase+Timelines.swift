@@ -20,7 +20,7 @@ extension AppDatabase {
     public func homeTimeline(viewerID: Int64, page: Page) async throws -> [HydratedStatus] {
         try await read { db in
             let query = PageQuery(page, column: "status_id")
-            var ids = query.ordered(try Int64.fetchAll(db, sql: "SELECT status_id FROM home_feed WHERE account_id = ?" + query.andConditions + query.tail,
+            var ids = query.ordered(try Int64.fetchAll(db.cachedStatement(sql: "SELECT status_id FROM home_feed WHERE account_id = ?" + query.andConditions + query.tail),
                                                        arguments: [viewerID] + query.arguments))
             if ids.count < page.limit, page.minID == nil, page.sinceID == nil,
                let oldest = try Int64.fetchOne(db, sql: "SELECT min(status_id) FROM home_feed WHERE account_id = ?", arguments: [viewerID]),
@@ -73,8 +73,8 @@ extension AppDatabase {
     public func companyTimeline(viewerID: Int64, page: Page) async throws -> [HydratedStatus] {
         try await read { db in
             let query = PageQuery(page, column: "id")
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM statuses INDEXED BY statuses_company WHERE visibility = 'company' AND reblog_of_id IS NULL"
-                                         + query.andConditions + query.tail, arguments: query.arguments)
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM statuses INDEXED BY statuses_company WHERE visibility = 'company' AND reblog_of_id IS NULL"
+                                         + query.andConditions + query.tail), arguments: query.arguments)
             return try self.hydrate(db, ids: query.ordered(ids), viewerID: viewerID)
         }
     }

@@ -4,6 +4,12 @@ import ChorusCore
 /// statuses row aliased `alias`. The viewer id is an integer, so it is
 /// written into the SQL directly.
 func visibleToViewerSQL(_ alias: String, viewerID: Int64) -> String {
+    visibleToViewerSQL(alias, viewer: String(viewerID))
+}
+
+/// The same condition with `viewer` as any SQL expression (a named
+/// parameter such as `:viewer`, for statements compiled once and cached).
+func visibleToViewerSQL(_ alias: String, viewer viewerID: String) -> String {
     """
     (\(alias).visibility = 'company' OR (\(alias).account_id = \(viewerID) AND \(alias).visibility <> 'team') \
     OR (\(alias).visibility = 'followers' AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = \(viewerID) AND vf.target_account_id = \(alias).account_id)) \

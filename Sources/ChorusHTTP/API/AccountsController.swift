@@ -25,7 +25,7 @@ struct AccountsController {
 
     @Sendable func verifyCredentials(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:accounts")
-        return try JSON.response(presenter.account(try await services.accounts.account(id: user.id), credentials: true))
+        return try JSON.response(presenter.account(user, credentials: true))
     }
 
     @Sendable func updateCredentials(_ request: Request, context: AuthenticatedContext) async throws -> Response {
