@@ -43,7 +43,7 @@ extension AppDatabase {
     public func createStatus(_ new: NewStatus) async throws -> Int64 {
         let id = ids.next()
         let now = now()
-        return try await write { db in
+        return try await batchedWrite { db in
             if let key = new.idempotencyKey,
                let existing = try Int64.fetchOne(db, sql: """
                    SELECT status_id FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at > ?

@@ -10,10 +10,13 @@ public final class AppDatabase: Sendable {
     /// Makes ids for statuses and notifications (time-ordered).
     public let ids: SnowflakeGenerator
     let clock: any ChorusClock
+    /// Group commit for the busiest writes (posting).
+    let batcher: WriteBatcher
 
     init(writer: any DatabaseWriter, clock: any ChorusClock) throws {
         self.writer = writer
         self.clock = clock
+        self.batcher = WriteBatcher(writer: writer)
         self.ids = SnowflakeGenerator(now: { clock.now() })
         try AppDatabase.migrator().migrate(writer)
     }
@@ -74,6 +77,16 @@ public final class AppDatabase: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await writer.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw ChorusError.conflict("That conflicts with existing data")
+        }
+    }
+
+    /// Like `write`, but shares the transaction (and its fsync) with other
+    /// writes arriving at the same time.
+    func batchedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await batcher.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw ChorusError.conflict("That conflicts with existing data")
         }
