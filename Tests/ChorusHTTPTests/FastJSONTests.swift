@@ -51,3 +51,12 @@ struct FastJSONTests {
         }
     }
 }
+
+@Suite("Timestamps as Mastodon writes them")
+struct TimestampTests {
+    @Test func formatsMillisecondsInUTC() {
+        #expect(JSON.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(JSON.timestamp(Date(timeIntervalSince1970: 1_795_310_122.657)) == "2026-11-22T01:15:22.657Z")
+        #expect(JSON.day(Date(timeIntervalSince1970: 1_795_310_122.657)) == "2026-11-22")
+    }
+}

@@ -42,15 +42,38 @@ enum JSON {
     /// `{}`: what Mastodon answers for actions without an entity.
     static func empty() throws -> Response { try response([String: String]()) }
 
-    /// Formats a date like Mastodon: `2026-11-22T01:15:22.123Z`.
+    /// Formats a date like Mastodon: `2026-11-22T01:15:22.123Z`. Written by
+    /// hand: `String(format:)` cost an eighth of a timeline request.
     static func timestamp(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
-        var time = time_t(seconds.rounded(.down))
+        let whole = seconds.rounded(.down)
+        var time = time_t(whole)
         var parts = tm()
         gmtime_r(&time, &parts)
-        let millis = Int((seconds - seconds.rounded(.down)) * 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        let millis = min(999, Int((seconds - whole) * 1000))
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, at offset: Int, digits: Int) {
+            var value = value
+            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
+        bytes[4] = 45
+        put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
+        bytes[7] = 45
+        put(Int(parts.tm_mday), at: 8, digits: 2)
+        bytes[10] = 84
+        put(Int(parts.tm_hour), at: 11, digits: 2)
+        bytes[13] = 58
+        put(Int(parts.tm_min), at: 14, digits: 2)
+        bytes[16] = 58
+        put(Int(parts.tm_sec), at: 17, digits: 2)
+        bytes[19] = 46
+        put(millis, at: 20, digits: 3)
+        bytes[23] = 90
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The day part only (Mastodon's `last_status_at`).
