@@ -50,12 +50,18 @@ extension AppDatabase {
         return try await read { db in
             var sql: String
             var arguments: StatementArguments
+            // Newest first. With the index, order by the FTS rowid (the status
+            // id) so FTS5 walks its matches backwards and stops at the limit,
+            // instead of sorting every match.
+            let order: String
             if let match {
                 sql = "SELECT s.id FROM status_search ss JOIN statuses s ON s.id = ss.rowid WHERE status_search MATCH ?"
                 arguments = [match]
+                order = "ss.rowid"
             } else {
                 sql = "SELECT s.id FROM statuses s WHERE s.reblog_of_id IS NULL AND s.text LIKE ? ESCAPE '\\'"
                 arguments = ["%" + AppDatabase.escapeLike(needle) + "%"]
+                order = "s.id"
             }
             sql += " AND \(visibleToViewerSQL("s", viewerID: viewerID))"
             if let accountID {
@@ -63,10 +69,10 @@ extension AppDatabase {
                 arguments += [accountID]
             }
             if let maxID {
-                sql += " AND s.id < ?"
+                sql += " AND \(order) < ?"
                 arguments += [maxID]
             }
-            sql += " ORDER BY s.id DESC LIMIT ? OFFSET ?"
+            sql += " ORDER BY \(order) DESC LIMIT ? OFFSET ?"
             arguments += [limit, offset]
             let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
             return try self.hydrate(db, ids: ids, viewerID: viewerID)
