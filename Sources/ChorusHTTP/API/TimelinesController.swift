@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusServices
 import ChorusStore
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -47,5 +48,3 @@ struct TimelinesController {
                           headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: statuses.map(\.status.id)))
     }
 }
-
-import Foundation

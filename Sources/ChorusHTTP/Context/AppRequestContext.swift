@@ -1,4 +1,6 @@
+import ChorusCore
 import ChorusServices
+import ChorusStore
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -43,9 +45,6 @@ public struct AuthenticatedContext: ChildRequestContext {
         return try principal.user()
     }
 }
-
-import ChorusCore
-import ChorusStore
 
 /// Errors raised before a service is reached.
 enum ChorusHTTPError {

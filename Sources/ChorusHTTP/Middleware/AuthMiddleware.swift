@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusServices
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -31,5 +32,3 @@ struct AuthMiddleware: RouterMiddleware {
         return nil
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small deterministic random generator (SplitMix64), so `chorus seed
 /// --seed N` makes the same database every time.
 public struct SeedRandom: RandomNumberGenerator, Sendable {
@@ -48,5 +50,3 @@ struct ZipfSampler {
         return low
     }
 }
-
-import Foundation
