@@ -195,22 +195,24 @@ extension AppDatabase {
 
     // MARK: Feeds
 
-    /// A team's posts, newest first (the caller checked access).
-    public func teamTimeline(teamID: Int64, viewerID: Int64, filter: TeamFeedFilter, page: Page, excluding: Set<Int64> = []) async throws -> [HydratedStatus] {
+    /// A team's feed in one read: its pinned posts (when `withPins`) and a
+    /// page of the other posts, newest first (the caller checked access).
+    public func teamFeed(teamID: Int64, viewerID: Int64, filter: TeamFeedFilter, page: Page, withPins: Bool) async throws -> (pinned: [HydratedStatus], posts: [HydratedStatus]) {
         try await read { db in
+            let pinnedIDs = try Int64.fetchAll(db.cachedStatement(sql: "SELECT status_id FROM team_pins WHERE team_id = ? ORDER BY created_at DESC"),
+                                               arguments: [teamID])
+            let excluded = filter.kind == nil && !filter.unanswered ? pinnedIDs : []
             let query = PageQuery(page, column: "s.id")
-            var sql = "SELECT s.id FROM statuses s INDEXED BY statuses_team WHERE s.team_id = ?"
-            var arguments: StatementArguments = [teamID]
+            var sql = "SELECT s.id FROM statuses s INDEXED BY statuses_team WHERE s.team_id = ? AND s.id NOT IN (SELECT value FROM json_each(?))"
+            var arguments: StatementArguments = [teamID, jsonList(excluded)]
             if let kind = filter.kind {
                 sql += " AND s.kind = ?"
                 arguments += [kind.rawValue]
             }
             if filter.unanswered { sql += " AND s.best_answer_id IS NULL" }
-            if !excluding.isEmpty {
-                sql += " AND s.id NOT IN (\(excluding.map(String.init).joined(separator: ",")))"
-            }
-            let ids = try Int64.fetchAll(db, sql: sql + query.andConditions + query.tail, arguments: arguments + query.arguments)
-            return try self.hydrate(db, ids: query.ordered(ids), viewerID: viewerID)
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: sql + query.andConditions + query.tail), arguments: arguments + query.arguments)
+            let pinned = withPins ? try self.hydrate(db, ids: pinnedIDs, viewerID: viewerID) : []
+            return (pinned, try self.hydrate(db, ids: query.ordered(ids), viewerID: viewerID))
         }
     }
 

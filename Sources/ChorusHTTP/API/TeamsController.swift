@@ -167,7 +167,8 @@ struct TeamsController {
             filter.kind = kind
         }
         filter.unanswered = try params.bool("unanswered") ?? false
-        let feed = try await services.teams.timeline(teamID: id, viewer: user, filter: filter, page: try params.page())
+        // `team(context:)` above checked access: the feed is one more read.
+        let feed = try await services.teams.timeline(of: id, viewer: user, filter: filter, page: try params.page())
         return try JSON.response((feed.pinned + feed.posts).map { presenter.status($0) },
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: feed.posts.map(\.status.id)))
     }

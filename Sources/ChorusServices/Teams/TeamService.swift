@@ -186,13 +186,14 @@ public struct TeamService: Sendable {
     /// A team's feed; pinned posts come first on the first page.
     public func timeline(teamID: Int64, viewer: AccountRecord, filter: TeamFeedFilter, page: Page) async throws -> (pinned: [HydratedStatus], posts: [HydratedStatus]) {
         _ = try await team(id: teamID, viewer: viewer)
-        let pinnedIDs = try await database.pinnedStatusIDs(teamID: teamID)
+        return try await timeline(of: teamID, viewer: viewer, filter: filter, page: page)
+    }
+
+    /// The same for a team whose access the caller already checked (one read).
+    public func timeline(of teamID: Int64, viewer: AccountRecord, filter: TeamFeedFilter, page: Page) async throws -> (pinned: [HydratedStatus], posts: [HydratedStatus]) {
         let firstPage = page.maxID == nil && page.sinceID == nil && page.minID == nil
-        let showPins = firstPage && filter.kind == nil && !filter.unanswered
-        let pinned = showPins ? try await database.hydrate(ids: pinnedIDs, viewerID: viewer.id) : []
-        let posts = try await database.teamTimeline(teamID: teamID, viewerID: viewer.id, filter: filter, page: page,
-                                                    excluding: filter.kind == nil && !filter.unanswered ? Set(pinnedIDs) : [])
-        return (pinned, posts)
+        return try await database.teamFeed(teamID: teamID, viewerID: viewer.id, filter: filter, page: page,
+                                           withPins: firstPage && filter.kind == nil && !filter.unanswered)
     }
 
     public func myTeamsTimeline(viewer: AccountRecord, page: Page) async throws -> [HydratedStatus] {
