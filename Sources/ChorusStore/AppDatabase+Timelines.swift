@@ -91,19 +91,22 @@ extension AppDatabase {
         }
     }
 
-    /// One account's statuses that the viewer may see.
-    public func accountStatuses(accountID: Int64, viewerID: Int64, filter: AccountStatusesFilter, page: Page) async throws -> [HydratedStatus] {
+    /// One account's statuses that the viewer may see; nil if there is no such account.
+    public func accountStatuses(accountID: Int64, viewerID: Int64, filter: AccountStatusesFilter, page: Page) async throws -> [HydratedStatus]? {
         try await read { db in
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?)"), arguments: [accountID]) == true else {
+                return nil
+            }
             let query = PageQuery(page, column: "s.id")
-            var sql = "SELECT s.id FROM statuses s WHERE s.account_id = ? AND \(visibleToViewerSQL("s", viewerID: viewerID))"
-            var arguments: StatementArguments = [accountID]
+            var sql = "SELECT s.id FROM statuses s WHERE s.account_id = :account AND \(visibleToViewerSQL("s", viewer: ":viewer"))"
+            var arguments: StatementArguments = ["account": accountID, "viewer": viewerID]
             if filter.excludeReplies { sql += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)" }
             if filter.excludeReblogs { sql += " AND s.reblog_of_id IS NULL" }
             if let tag = filter.tagged {
-                sql += " AND EXISTS (SELECT 1 FROM status_tags st WHERE st.status_id = s.id AND st.tag = ?)"
-                arguments += [tag]
+                sql += " AND EXISTS (SELECT 1 FROM status_tags st WHERE st.status_id = s.id AND st.tag = :tag)"
+                arguments += ["tag": tag]
             }
-            let ids = try Int64.fetchAll(db, sql: sql + query.andConditions + query.tail, arguments: arguments + query.arguments)
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: sql + query.andConditions + query.tail), arguments: arguments + query.arguments)
             return try self.hydrate(db, ids: query.ordered(ids), viewerID: viewerID)
         }
     }

@@ -112,5 +112,11 @@ struct TimelineTests {
         var filter = AccountStatusesFilter()
         filter.excludeReplies = true
         #expect(TestFixture.ids(try await fixture.services.timelines.account(alice.id, viewer: alice, filter: filter, page: Page())) == [limited.status.id, open.status.id])
+        // Paging binds positional values after the named ones.
+        #expect(TestFixture.ids(try await fixture.services.timelines.account(alice.id, viewer: bob, filter: .init(), page: Page(maxID: reply.status.id))) == [open.status.id])
+        var tagged = AccountStatusesFilter()
+        tagged.tagged = "Nothing"
+        #expect(try await fixture.services.timelines.account(alice.id, viewer: bob, filter: tagged, page: Page(sinceID: 1)).isEmpty)
+        await #expect(throws: ChorusError.self) { try await fixture.services.timelines.account(999, viewer: bob, filter: .init(), page: Page()) }
     }
 }

@@ -22,10 +22,12 @@ public struct TimelineService: Sendable {
     }
 
     public func account(_ accountID: Int64, viewer: AccountRecord, filter: AccountStatusesFilter, page: Page) async throws -> [HydratedStatus] {
-        guard try await database.account(id: accountID) != nil else { throw ChorusError.notFound() }
         var filter = filter
         filter.tagged = filter.tagged.map(Hashtag.normalize)
-        return try await database.accountStatuses(accountID: accountID, viewerID: viewer.id, filter: filter, page: page)
+        guard let statuses = try await database.accountStatuses(accountID: accountID, viewerID: viewer.id, filter: filter, page: page) else {
+            throw ChorusError.notFound()
+        }
+        return statuses
     }
 
     public func favourites(viewer: AccountRecord, page: Page) async throws -> [(cursor: Int64, status: HydratedStatus)] {
