@@ -66,10 +66,6 @@ extension AppDatabase {
         }
     }
 
-    /// True if `accountID` follows `targetID`.
-    public func isFollowing(accountID: Int64, targetID: Int64) async throws -> Bool {
-        try await read { db in try self.relationship(db, viewerID: accountID, targetID: targetID).following }
-    }
 
     /// Who follows an account, most recent first, with the follow id as cursor.
     public func followers(of accountID: Int64, page: Page) async throws -> [(cursor: Int64, account: AccountRecord)] {

@@ -73,12 +73,4 @@ extension AppDatabase {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications WHERE account_id = ? AND read_at IS NULL", arguments: [viewerID]) ?? 0
         }
     }
-
-    /// Marks every notification up to `upTo` as read.
-    public func markNotificationsRead(viewerID: Int64, upTo: Int64) async throws {
-        let now = now()
-        try await write { db in
-            try db.execute(sql: "UPDATE notifications SET read_at = ? WHERE account_id = ? AND id <= ? AND read_at IS NULL", arguments: [now, viewerID, upTo])
-        }
-    }
 }

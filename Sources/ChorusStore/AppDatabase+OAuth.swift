@@ -62,17 +62,4 @@ extension AppDatabase {
             return db.changesCount > 0
         }
     }
-
-    /// Deletes every token of an account except `keeping` (sign out other sessions).
-    public func revokeTokens(accountID: Int64, keeping keptID: Int64? = nil) async throws {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM access_tokens WHERE account_id = ? AND id IS NOT ?", arguments: [accountID, keptID])
-            try self.appendEvent(db, type: "account.sessions_revoked", payload: ["account_id": accountID])
-        }
-    }
-
-    /// True while the token still exists (live streams re-check this).
-    public func tokenExists(id: Int64) async throws -> Bool {
-        try await read { db in try AccessTokenRecord.exists(db, key: id) }
-    }
 }

@@ -162,10 +162,6 @@ extension AppDatabase {
                                   arguments: [id])
     }
 
-    public func status(id: Int64) async throws -> StatusRecord? {
-        try await read { db in try StatusRecord.fetchOne(db, key: id) }
-    }
-
     /// Deletes a status and everything that hangs on it (reblogs, feed
     /// entries, favourites, notifications, search terms); replies stay.
     public func deleteStatus(id: Int64, actorID: Int64) async throws {
