@@ -106,7 +106,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusServicesTests",
-            dependencies: ["ChorusTestSupport", "ChorusServices", "ChorusStore", "ChorusCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ChorusTestSupport", "ChorusServices", "ChorusStore", "ChorusCore", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

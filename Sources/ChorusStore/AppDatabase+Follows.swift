@@ -10,12 +10,9 @@ public struct RelationshipRecord: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// How many of an account's recent posts a new follower gets in their home feed.
-    static let followBackfill = 40
-
     /// Follows `targetID` (immediate inside the company; idempotent): counts,
-    /// a notification, an outbox event, and the target's recent posts in the
-    /// follower's home feed.
+    /// a notification and an outbox event. The target's posts are in the
+    /// follower's home timeline from then on, old ones included.
     public func follow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
         let now = now()
         return try await write { db in
@@ -25,27 +22,19 @@ extension AppDatabase {
                 try db.execute(sql: "UPDATE accounts SET following_count = following_count + 1 WHERE id = ?", arguments: [accountID])
                 try db.execute(sql: "UPDATE accounts SET followers_count = followers_count + 1 WHERE id = ?", arguments: [targetID])
                 try self.notify(db, accountID: targetID, type: "follow", from: accountID, statusID: nil)
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
-                    SELECT ?, s.id, s.account_id FROM statuses s
-                    WHERE s.account_id = ? AND s.visibility <> 'team' AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)
-                    AND \(visibleToViewerSQL("s", viewerID: accountID))
-                    ORDER BY s.id DESC LIMIT \(AppDatabase.followBackfill)
-                    """, arguments: [accountID, targetID])
                 try self.appendEvent(db, type: "follow.created", payload: ["account_id": accountID, "target_account_id": targetID])
             }
             return try self.relationship(db, viewerID: accountID, targetID: targetID)
         }
     }
 
-    /// Unfollows (idempotent) and takes the target's posts out of the home feed.
+    /// Unfollows (idempotent); the target's posts leave the home timeline with it.
     public func unfollow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
         try await write { db in
             try db.execute(sql: "DELETE FROM follows WHERE account_id = ? AND target_account_id = ?", arguments: [accountID, targetID])
             if db.changesCount > 0 {
                 try db.execute(sql: "UPDATE accounts SET following_count = max(0, following_count - 1) WHERE id = ?", arguments: [accountID])
                 try db.execute(sql: "UPDATE accounts SET followers_count = max(0, followers_count - 1) WHERE id = ?", arguments: [targetID])
-                try db.execute(sql: "DELETE FROM home_feed WHERE account_id = ? AND author_id = ?", arguments: [accountID, targetID])
                 try self.appendEvent(db, type: "follow.deleted", payload: ["account_id": accountID, "target_account_id": targetID])
             }
             return try self.relationship(db, viewerID: accountID, targetID: targetID)

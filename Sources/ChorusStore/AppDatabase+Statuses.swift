@@ -37,18 +37,19 @@ extension AppDatabase {
         }
     }
 
-    /// Stores a post with its mentions, tags, search terms, home-feed
-    /// fan-out, notifications and outbox events, in one transaction. With an
-    /// idempotency key seen in the last hour, returns the earlier status id.
+    /// Stores a post with its mentions, tags, search terms, notifications and
+    /// outbox events, in one transaction, then adds it to the cached home-feed
+    /// sources. With an idempotency key seen in the last hour, returns the
+    /// earlier status id.
     public func createStatus(_ new: NewStatus) async throws -> Int64 {
         let id = ids.next()
         let now = now()
-        return try await batchedWrite { db in
+        let (storedID, isNew) = try await batchedWrite { db -> (Int64, Bool) in
             if let key = new.idempotencyKey,
                let existing = try Int64.fetchOne(db, sql: """
                    SELECT status_id FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at > ?
                    """, arguments: [new.accountID, key, now.addingTimeInterval(-3600)]) {
-                return existing
+                return (existing, false)
             }
             let status = StatusRecord(id: id, accountId: new.accountID, text: new.text, contentHtml: new.contentHTML,
                                       visibility: new.visibility, spoilerText: new.spoilerText, sensitive: new.sensitive,
@@ -79,8 +80,6 @@ extension AppDatabase {
                 try db.execute(sql: "UPDATE statuses SET quotes_count = quotes_count + 1 WHERE id = ?", arguments: [quoted])
             }
 
-            try self.fanOut(db, status: status, mentionIDs: new.mentionIDs, tags: new.tags)
-
             for mentioned in new.notifiedMentionIDs where mentioned != new.accountID {
                 try self.notify(db, accountID: mentioned, type: "mention", from: new.accountID, statusID: id)
             }
@@ -100,48 +99,23 @@ extension AppDatabase {
                                arguments: [new.accountID, key, id, now])
             }
             try self.appendEvent(db, type: "status.created", payload: ["status_id": id, "account_id": new.accountID])
-            return id
+            return (id, true)
         }
+        if isNew {
+            feeds.didInsert(FeedEntry(id: id, replyTo: new.inReplyTo?.accountId, reblogOf: nil, reblogOfAuthor: nil, visibility: new.visibility),
+                            into: AppDatabase.feedSources(authorID: new.accountID, visibility: new.visibility, teamID: new.teamID,
+                                                          isReply: new.inReplyTo != nil, tags: new.tags.map(\.name), mentionIDs: new.mentionIDs))
+        }
+        return storedID
     }
 
-    /// Puts a new status into the home feeds of those who should see it there:
-    /// the author; followers (for a reply to someone else, only followers of
-    /// both, as Mastodon does); mentioned people for direct posts; followers
-    /// of its hashtags for company posts.
-    func fanOut(_ db: Database, status: StatusRecord, mentionIDs: [Int64], tags: [Hashtag]) throws {
-        let author = status.accountId
-        try db.execute(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, ?)",
-                       arguments: [author, status.id, author])
-        switch status.visibility {
-        case .company, .followers:
-            var sql = """
-                INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
-                SELECT f.account_id, ?, ? FROM follows f WHERE f.target_account_id = ?
-                """
-            var arguments: StatementArguments = [status.id, author, author]
-            if let repliedTo = status.inReplyToAccountId, repliedTo != author {
-                sql += " AND (f.account_id = ? OR EXISTS (SELECT 1 FROM follows g WHERE g.account_id = f.account_id AND g.target_account_id = ?))"
-                arguments += [repliedTo, repliedTo]
-            }
-            try db.execute(sql: sql, arguments: arguments)
-            if status.visibility == .company, !tags.isEmpty, status.inReplyToId == nil {
-                let placeholders = databaseQuestionMarks(count: tags.count)
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
-                    SELECT DISTINCT account_id, ?, ? FROM tag_follows WHERE tag IN (\(placeholders))
-                    """, arguments: StatementArguments([status.id, author]) + StatementArguments(tags.map(\.name)))
-            }
-        case .direct:
-            for mentioned in mentionIDs {
-                try db.execute(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, ?)",
-                               arguments: [mentioned, status.id, author])
-            }
-        case .team:
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
-                SELECT account_id, ?, ? FROM team_members WHERE team_id = ?
-                """, arguments: [status.id, author, status.teamId])
-        }
+    /// The home-feed sources a new post belongs to (see `FeedSource`).
+    static func feedSources(authorID: Int64, visibility: Visibility, teamID: Int64?, isReply: Bool, tags: [String], mentionIDs: [Int64]) -> [FeedSource] {
+        if let teamID { return [.team(teamID)] }
+        var sources: [FeedSource] = [.author(authorID)]
+        if visibility == .company, !isReply { sources += tags.map(FeedSource.tag) }
+        if visibility == .direct { sources += mentionIDs.map(FeedSource.direct) }
+        return sources
     }
 
     func notify(_ db: Database, accountID: Int64, type: String, from: Int64, statusID: Int64?) throws {
@@ -165,7 +139,7 @@ extension AppDatabase {
     /// Deletes a status and everything that hangs on it (reblogs, feed
     /// entries, favourites, notifications, search terms); replies stay.
     public func deleteStatus(id: Int64, actorID: Int64) async throws {
-        try await write { db in
+        let removed = try await write { db -> Set<Int64> in
             guard let status = try StatusRecord.fetchOne(db, key: id) else { throw ChorusError.notFound() }
             let mentioned = try Int64.fetchAll(db, sql: "SELECT account_id FROM mentions WHERE status_id = ?", arguments: [id])
             let reblogs = try Row.fetchAll(db, sql: "SELECT id, account_id FROM statuses WHERE reblog_of_id = ?", arguments: [id])
@@ -196,7 +170,9 @@ extension AppDatabase {
             ]
             if let teamID = status.teamId { payload["team_id"] = teamID }
             try self.appendEvent(db, type: "status.deleted", payload: payload)
+            return Set([id] + reblogs.map { $0["id"] as Int64 })
         }
+        feeds.didRemove(removed)
     }
 
     // MARK: Favourites
@@ -235,29 +211,27 @@ extension AppDatabase {
     public func reblog(original: StatusRecord, accountID: Int64) async throws -> Int64 {
         let id = ids.next()
         let now = now()
-        return try await write { db in
+        let (storedID, isNew) = try await write { db -> (Int64, Bool) in
             if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM statuses WHERE reblog_of_id = ? AND account_id = ?",
                                                  arguments: [original.id, accountID]) {
-                return existing
+                return (existing, false)
             }
             let reblog = StatusRecord(id: id, accountId: accountID, text: "", contentHtml: "", visibility: .company,
                                       reblogOfId: original.id, createdAt: now)
             try reblog.insert(db)
             try db.execute(sql: "UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = ?", arguments: [original.id])
             try db.execute(sql: "UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = ? WHERE id = ?", arguments: [now, accountID])
-            // Followers who already have the original in their feed don't get it twice.
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
-                SELECT f.account_id, ?, ? FROM follows f WHERE f.target_account_id = ?
-                AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = f.account_id AND h.status_id = ?)
-                """, arguments: [id, accountID, accountID, original.id])
-            try db.execute(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, ?)", arguments: [accountID, id, accountID])
             if original.accountId != accountID {
                 try self.notify(db, accountID: original.accountId, type: "reblog", from: accountID, statusID: original.id)
             }
             try self.appendEvent(db, type: "status.created", payload: ["status_id": id, "account_id": accountID])
-            return id
+            return (id, true)
         }
+        if isNew {
+            feeds.didInsert(FeedEntry(id: id, replyTo: nil, reblogOf: original.id, reblogOfAuthor: original.accountId, visibility: .company),
+                            into: [.author(accountID)])
+        }
+        return storedID
     }
 
     /// The id of `accountID`'s reblog of `originalID`, if any.

@@ -11,8 +11,6 @@ public struct TeamFeedFilter: Sendable {
 }
 
 extension AppDatabase {
-    /// How many of a team's latest posts a new member gets in their home feed.
-    static let teamBackfill = 40
 
     /// Creates a team with `ownerID` as its first owner; a taken slug is a 409.
     public func createTeam(_ team: TeamRecord, ownerID: Int64) async throws -> TeamRecord {
@@ -101,7 +99,7 @@ extension AppDatabase {
     }
 
     /// Adds a member (or changes the role of one), takes away a pending
-    /// request, and copies the team's latest posts into their home feed.
+    /// request; the team's feed is in their home timeline from then on.
     public func addTeamMember(teamID: Int64, accountID: Int64, role: TeamRole, actorID: Int64) async throws {
         let now = now()
         try await write { db in
@@ -113,10 +111,6 @@ extension AppDatabase {
             try db.execute(sql: "DELETE FROM team_requests WHERE team_id = ? AND account_id = ?", arguments: [teamID, accountID])
             if existing == nil {
                 try db.execute(sql: "UPDATE teams SET members_count = members_count + 1 WHERE id = ?", arguments: [teamID])
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
-                    SELECT ?, id, account_id FROM statuses WHERE team_id = ? ORDER BY id DESC LIMIT \(AppDatabase.teamBackfill)
-                    """, arguments: [accountID, teamID])
                 try self.appendEvent(db, type: "team.member.joined", payload: ["team_id": teamID, "account_id": accountID])
             }
             try self.appendAudit(db, actorID: actorID, action: existing == nil ? "team.member_added" : "team.member_role_changed",
@@ -125,15 +119,12 @@ extension AppDatabase {
     }
 
     /// Removes a member: access ends at once, and the team's posts leave
-    /// their home feed. Their past posts stay in the team.
+    /// their home timeline. Their past posts stay in the team.
     public func removeTeamMember(teamID: Int64, accountID: Int64, actorID: Int64) async throws {
         try await write { db in
             try db.execute(sql: "DELETE FROM team_members WHERE team_id = ? AND account_id = ?", arguments: [teamID, accountID])
             guard db.changesCount > 0 else { return }
             try db.execute(sql: "UPDATE teams SET members_count = max(0, members_count - 1) WHERE id = ?", arguments: [teamID])
-            try db.execute(sql: """
-                DELETE FROM home_feed WHERE account_id = ? AND status_id IN (SELECT id FROM statuses WHERE team_id = ?)
-                """, arguments: [accountID, teamID])
             try self.appendEvent(db, type: "team.member.left", payload: ["team_id": teamID, "account_id": accountID])
             try self.appendAudit(db, actorID: actorID, action: actorID == accountID ? "team.member_left" : "team.member_removed",
                                  subject: "team:\(teamID)", detail: ["account_id": accountID])

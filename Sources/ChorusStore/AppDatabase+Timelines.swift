@@ -11,62 +11,18 @@ public struct AccountStatusesFilter: Sendable {
 }
 
 extension AppDatabase {
-    /// How many entries a home feed keeps; older pages are read from the
-    /// follow graph instead (see `olderHomeIDs`).
-    public static let homeFeedCap = 500
-
-    /// The viewer's home feed (fanned out on write), newest first. A page that
-    /// runs past the stored feed continues from the follow graph.
+    /// The viewer's home timeline, merged on read from the sources it is
+    /// made of (see `HomeMerge`), newest first.
     public func homeTimeline(viewerID: Int64, page: Page) async throws -> [HydratedStatus] {
         try await read { db in
-            let query = PageQuery(page, column: "status_id")
-            var ids = query.ordered(try Int64.fetchAll(db.cachedStatement(sql: "SELECT status_id FROM home_feed WHERE account_id = ?" + query.andConditions + query.tail),
-                                                       arguments: [viewerID] + query.arguments))
-            if ids.count < page.limit, page.minID == nil, page.sinceID == nil,
-               let oldest = try Int64.fetchOne(db, sql: "SELECT min(status_id) FROM home_feed WHERE account_id = ?", arguments: [viewerID]),
-               try Int.fetchOne(db, sql: "SELECT count(*) FROM home_feed WHERE account_id = ?", arguments: [viewerID]) ?? 0 >= AppDatabase.homeFeedCap {
-                let before = min(ids.last ?? page.maxID ?? oldest, oldest)
-                ids += try self.olderHomeIDs(db, viewerID: viewerID, before: before, limit: page.limit - ids.count)
-            }
+            let ids = try HomeMerge(db, viewerID: viewerID).ids(db, cache: self.feeds, page: page)
             return try self.hydrate(db, ids: ids, viewerID: viewerID)
         }
     }
 
-    /// The stored home-feed ids of a reader, newest first (for checks and tools).
-    public func homeTimelineIDs(viewerID: Int64, limit: Int) async throws -> [Int64] {
-        try await read { db in
-            try Int64.fetchAll(db, sql: "SELECT status_id FROM home_feed WHERE account_id = ? ORDER BY status_id DESC LIMIT ?", arguments: [viewerID, limit])
-        }
-    }
-
-    /// Home-feed entries older than the stored feed, read from the follow
-    /// graph (fan-out on read): slower, and only for deep pages.
-    func olderHomeIDs(_ db: Database, viewerID: Int64, before: Int64, limit: Int) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: """
-            SELECT s.id FROM statuses s
-            WHERE s.id < ? AND (s.account_id = ? OR s.account_id IN (SELECT target_account_id FROM follows WHERE account_id = ?)
-                                OR s.team_id IN (SELECT team_id FROM team_members WHERE account_id = ?))
-            AND (s.team_id IS NOT NULL OR s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)
-            AND \(visibleToViewerSQL("s", viewerID: viewerID))
-            ORDER BY s.id DESC LIMIT ?
-            """, arguments: [before, viewerID, viewerID, viewerID, limit])
-    }
-
-    /// Deletes home-feed entries beyond the cap, for every reader over it.
-    public func trimHomeFeeds() async throws -> Int {
-        try await write { db in
-            let readers = try Int64.fetchAll(db, sql: "SELECT account_id FROM home_feed GROUP BY account_id HAVING count(*) > ?",
-                                             arguments: [AppDatabase.homeFeedCap])
-            var removed = 0
-            for reader in readers {
-                try db.execute(sql: """
-                    DELETE FROM home_feed WHERE account_id = ? AND status_id < (
-                        SELECT status_id FROM home_feed WHERE account_id = ? ORDER BY status_id DESC LIMIT 1 OFFSET ?)
-                    """, arguments: [reader, reader, AppDatabase.homeFeedCap - 1])
-                removed += db.changesCount
-            }
-            return removed
-        }
+    /// The ids of a home-timeline page, before hydration (for checks and tools).
+    public func homeTimelineIDs(viewerID: Int64, page: Page) async throws -> [Int64] {
+        try await read { db in try HomeMerge(db, viewerID: viewerID).ids(db, cache: self.feeds, page: page) }
     }
 
     /// Every company-visible original post, newest first.

@@ -12,6 +12,8 @@ public final class AppDatabase: Sendable {
     let clock: any ChorusClock
     /// Group commit for the busiest writes (posting).
     let batcher: WriteBatcher
+    /// The newest entries of each home-feed source (see `HomeMerge`).
+    let feeds = FeedCache()
 
     init(writer: any DatabaseWriter, clock: any ChorusClock) throws {
         self.writer = writer

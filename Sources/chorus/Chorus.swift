@@ -217,7 +217,7 @@ struct Seed: AsyncParsableCommand {
                     }
                 }
             FileHandle.standardError.write(Data("\n".utf8))
-            Chorus.say("Seeded \(summary.users) people, \(summary.follows) follows, \(summary.posts) posts, \(summary.homeFeedRows) home-feed entries in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+            Chorus.say("Seeded \(summary.users) people, \(summary.follows) follows, \(summary.posts) posts in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusServices
-import ChorusStore
+@testable import ChorusStore
+import GRDB
 import ChorusTestSupport
 import Foundation
 import Testing
@@ -24,11 +25,11 @@ struct SeedTests {
         let (first, a) = try seeded(seed: 7)
         let (second, b) = try seeded(seed: 7)
         defer { remove(first); remove(second) }
-        #expect(a.follows == b.follows && a.posts == b.posts && a.homeFeedRows == b.homeFeedRows)
+        #expect(a.follows == b.follows && a.posts == b.posts)
         #expect(a.posts == 800)
     }
 
-    @Test func homeFeedsHoldOnlyWhatTheirReadersMaySee() async throws {
+    @Test func homeTimelinesAgreeWithTheRulesWrittenAsOneQuery() async throws {
         let (path, _) = try seeded(seed: 3)
         defer { remove(path) }
         let database = try AppDatabase.open(path: path)
@@ -36,16 +37,54 @@ struct SeedTests {
         let principal = try await services.oauth.authenticate(bearer: "bench-user-1")
         let reader = try #require(principal.account)
         #expect(reader.username == "user1")
-        let home = try await services.timelines.home(viewer: reader, page: Page(limit: 40))
-        #expect(!home.isEmpty)
-        // Hydration drops what the reader may not see: a full page means every entry was visible.
-        for person in try await database.listAccounts().prefix(20) {
-            let raw = try await database.homeTimelineIDs(viewerID: person.id, limit: 40)
-            let visible = try await database.hydrate(ids: raw, viewerID: person.id)
-            #expect(visible.count == raw.count, "\(person.username)")
+        #expect(!(try await services.timelines.home(viewer: reader, page: Page(limit: 40))).isEmpty)
+        var compared = 0
+        for person in try await database.listAccounts().prefix(25) {
+            let expected = try await database.writer.read { db in try Self.referenceHome(db, viewerID: person.id, limit: 160) }
+            // Twice: the first walk loads the cached sources, the second reads them.
+            for _ in 0..<2 {
+                var merged: [Int64] = []
+                var maxID: Int64?
+                for _ in 0..<4 {
+                    let page = try await database.homeTimelineIDs(viewerID: person.id, page: Page(maxID: maxID, limit: 40))
+                    // Hydration drops what the reader may not see: nothing is dropped.
+                    #expect(try await database.hydrate(ids: page, viewerID: person.id).count == page.count, "\(person.username)")
+                    merged += page
+                    guard let last = page.last else { break }
+                    maxID = last
+                }
+                // Newest first, each once; every non-reblog of the reference is there, and nothing else
+                // (a reblog may be left out when its original is already on the page).
+                #expect(merged == merged.sorted(by: >) && Set(merged).count == merged.count, "\(person.username)")
+                let window = merged.last.map { last in expected.filter { $0.id >= last } } ?? []
+                #expect(Set(merged).isSubset(of: Set(expected.map(\.id))), "\(person.username)")
+                #expect(window.filter { !$0.isReblog }.map(\.id) == merged.filter { id in window.contains { $0.id == id && !$0.isReblog } },
+                        "\(person.username)")
+                compared += merged.count
+            }
         }
+        #expect(compared > 1_000)
         let search = try await services.search.search("发布", kind: .statuses, viewer: reader, accountID: nil, limit: 5, offset: 0, maxID: nil)
         #expect(!search.statuses.isEmpty)
+    }
+
+    /// The home-timeline rules as one plain (slow) query: an oracle for the merge.
+    static func referenceHome(_ db: Database, viewerID: Int64, limit: Int) throws -> [(id: Int64, isReblog: Bool)] {
+        try Row.fetchAll(db, sql: """
+            SELECT s.id, s.reblog_of_id IS NOT NULL AS is_reblog FROM statuses s
+            WHERE (s.account_id = :v AND s.team_id IS NULL)
+               OR s.team_id IN (SELECT team_id FROM team_members WHERE account_id = :v)
+               OR (s.visibility = 'direct' AND EXISTS (SELECT 1 FROM mentions m WHERE m.status_id = s.id AND m.account_id = :v))
+               OR (s.visibility = 'company' AND s.reblog_of_id IS NULL AND s.in_reply_to_id IS NULL AND EXISTS (
+                   SELECT 1 FROM status_tags st JOIN tag_follows tf ON tf.tag = st.tag WHERE st.status_id = s.id AND tf.account_id = :v))
+               OR (s.team_id IS NULL AND s.visibility IN ('company', 'followers')
+                   AND s.account_id IN (SELECT target_account_id FROM follows WHERE account_id = :v)
+                   AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, :v)
+                        OR s.in_reply_to_account_id IN (SELECT target_account_id FROM follows WHERE account_id = :v))
+                   AND (s.reblog_of_id IS NULL OR NOT EXISTS (SELECT 1 FROM statuses o WHERE o.id = s.reblog_of_id AND (o.account_id = :v
+                        OR o.account_id IN (SELECT target_account_id FROM follows WHERE account_id = :v)))))
+            ORDER BY s.id DESC LIMIT :limit
+            """, arguments: ["v": viewerID, "limit": limit]).map { ($0["id"], $0["is_reblog"]) }
     }
 
     @Test func refusesADatabaseWithPeople() throws {
@@ -57,18 +96,21 @@ struct SeedTests {
     }
 }
 
-@Suite("Home feeds are capped and continue from the follow graph")
-struct HomeFeedCapTests {
-    @Test func trimsToTheCapAndPagesPastIt() async throws {
+@Suite("Home timelines merged on read stay right as posts come and go")
+struct HomeMergeTests {
+    @Test func pagesPastTheCachedWindowsInOrderOnce() async throws {
         let fixture = try TestFixture()
         let alice = try await fixture.user("alice")
+        let carol = try await fixture.user("carol")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
+        _ = try await fixture.services.follows.follow(carol.id, by: bob)
         var ids: [Int64] = []
-        for i in 0..<(AppDatabase.homeFeedCap + 15) { ids.append(try await fixture.post(alice, "post \(i)").status.id) }
-        #expect(try await fixture.database.trimHomeFeeds() == 30)
-        #expect(try await fixture.database.trimHomeFeeds() == 0)
-        // Walk bob's whole home timeline page by page: every post, in order, once.
+        for i in 0..<(FeedCache.maxEntries + 40) {
+            ids.append(try await fixture.post(i % 3 == 0 ? carol : alice, "post \(i)").status.id)
+            // Read now and then, so later posts land in already cached sources.
+            if i % 50 == 0 { _ = try await fixture.services.timelines.home(viewer: bob, page: Page()) }
+        }
         var seen: [Int64] = []
         var maxID: Int64?
         for _ in 0..<100 {
@@ -78,5 +120,60 @@ struct HomeFeedCapTests {
             maxID = last.status.id
         }
         #expect(seen == ids.reversed())
+        // And upwards from the oldest with min_id.
+        var upward: [Int64] = []
+        var minID = ids[0]
+        for _ in 0..<100 {
+            let page = try await fixture.services.timelines.home(viewer: bob, page: Page(minID: minID, limit: 40))
+            guard let newest = page.first else { break }
+            upward = TestFixture.ids(page) + upward
+            minID = newest.status.id
+        }
+        #expect(upward == Array(ids.dropFirst().reversed()))
+    }
+
+    @Test func deletedPostsLeaveCachedFeeds() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        _ = try await fixture.services.follows.follow(alice.id, by: bob)
+        let kept = try await fixture.post(alice, "kept")
+        let gone = try await fixture.post(alice, "gone")
+        #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: bob, page: Page())) == [gone.status.id, kept.status.id])
+        _ = try await fixture.services.statuses.deleteStatus(id: gone.status.id, by: alice)
+        #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: bob, page: Page())) == [kept.status.id])
+    }
+
+    @Test func reblogsShowOnceAndNotForFollowedAuthors() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let carol = try await fixture.user("carol")
+        let reader = try await fixture.user("reader")
+        _ = try await fixture.services.follows.follow(bob.id, by: reader)
+        _ = try await fixture.services.follows.follow(carol.id, by: reader)
+        let original = try await fixture.post(alice, "worth sharing")
+        let first = try await fixture.services.statuses.reblog(id: original.status.id, by: bob)
+        _ = try await fixture.services.statuses.reblog(id: original.status.id, by: carol)
+        // Two people the reader follows reblogged it: it shows once, as the newest reblog... of either; once.
+        let home = try await fixture.services.timelines.home(viewer: reader, page: Page())
+        #expect(home.count == 1 && home[0].status.reblogOfId == original.status.id)
+        // Following the original's author: the post itself shows, the reblogs don't.
+        _ = try await fixture.services.follows.follow(alice.id, by: reader)
+        #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: reader, page: Page())) == [original.status.id])
+        #expect(first.status.reblogOfId == original.status.id)
+    }
+
+    @Test func followedTagsAndTeamsJoinTheMerge() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let reader = try await fixture.user("reader")
+        let tagged = try await fixture.post(alice, "#发布会# 周五见")
+        _ = try await fixture.post(alice, "no tag here")
+        #expect(try await fixture.services.timelines.home(viewer: reader, page: Page()).isEmpty)
+        _ = try await fixture.services.search.followTag("发布会", by: reader)
+        #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: reader, page: Page())) == [tagged.status.id])
+        let later = try await fixture.post(alice, "又一个 #发布会")
+        #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: reader, page: Page())) == [later.status.id, tagged.status.id])
     }
 }

@@ -23,15 +23,9 @@ public struct OutboxRelay: Service {
     public func run() async throws {
         var cursor = try await database.latestEventID()
         var lastPrune = ContinuousClock.now
-        var lastTrim = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 cursor = try await drain(after: cursor)
-                if ContinuousClock.now - lastTrim > .seconds(600) {
-                    let removed = try await database.trimHomeFeeds()
-                    if removed > 0 { logger.info("trimmed home feeds", metadata: ["entries": "\(removed)"]) }
-                    lastTrim = ContinuousClock.now
-                }
                 if ContinuousClock.now - lastPrune > .seconds(3600) {
                     try await database.pruneEvents(olderThan: 7 * 24 * 3600)
                     try await database.pruneIdempotencyKeys()

@@ -25,9 +25,9 @@ public struct SeedPlan: Sendable {
     }
 }
 
-/// Fills an empty database quickly for benchmarks: one transaction,
-/// prepared statements, and home feeds computed in memory the way live
-/// fan-out would fill them (capped like live feeds).
+/// Fills an empty database quickly for benchmarks: one transaction and
+/// prepared statements. Home timelines need nothing stored: they are merged
+/// on read from the posts, follows, teams and tag follows.
 public enum BulkSeeder {
     /// Reports a phase and how far it got (0…1).
     public typealias Progress = (_ phase: String, _ done: Double) -> Void
@@ -36,7 +36,6 @@ public enum BulkSeeder {
         public var users: Int
         public var posts: Int
         public var follows: Int
-        public var homeFeedRows: Int
     }
 
     struct PostFacts {
@@ -62,7 +61,7 @@ public enum BulkSeeder {
             try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
         }
         var random = SeedRandom(seed: plan.seed)
-        var summary = Summary(users: plan.users, posts: 0, follows: 0, homeFeedRows: 0)
+        var summary = Summary(users: plan.users, posts: 0, follows: 0)
         let start = Date().addingTimeInterval(-365 * 24 * 3600)
         let startMillis = Int64(start.timeIntervalSince1970 * 1000)
         let accountIDs = (0..<plan.users).map { (startMillis - Int64(plan.users - $0) * 1000) << 16 }
@@ -74,7 +73,7 @@ public enum BulkSeeder {
         let indexes = try queue.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                AND tbl_name IN ('statuses', 'home_feed', 'mentions', 'status_tags', 'notifications')
+                AND tbl_name IN ('statuses', 'mentions', 'status_tags', 'notifications')
                 """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
         }
         try queue.write { db in
@@ -97,7 +96,6 @@ public enum BulkSeeder {
             var popularity = Array(0..<plan.users)
             popularity.shuffle(using: &random)
             let zipf = ZipfSampler(count: plan.users, exponent: 0.9)
-            var followers = [[Int]](repeating: [], count: plan.users)
             var following = [Set<Int>](repeating: [], count: plan.users)
             let insertFollow = try db.makeStatement(sql: "INSERT INTO follows (account_id, target_account_id, created_at) VALUES (?, ?, ?)")
             for person in 0..<plan.users {
@@ -107,7 +105,6 @@ public enum BulkSeeder {
                     attempts += 1
                     let target = popularity[zipf.sample(&random)]
                     guard target != person, following[person].insert(target).inserted else { continue }
-                    followers[target].append(person)
                     try insertFollow.execute(arguments: [accountIDs[person], accountIDs[target], start])
                     summary.follows += 1
                 }
@@ -141,13 +138,7 @@ public enum BulkSeeder {
             }
             func teamID(_ t: Int) -> Int64 { startMillis << 16 | Int64(t + 1) }
 
-            // Posts, with home feeds kept in memory as capped rings per reader.
-            let cap = AppDatabase.homeFeedCap
-            var feeds = [[Int64]](repeating: [], count: plan.users)
-            func deliver(_ reader: Int, _ id: Int64) {
-                feeds[reader].append(id)
-                if feeds[reader].count > cap * 2 { feeds[reader].removeFirst(feeds[reader].count - cap) }
-            }
+            // Posts.
             let renderer = HTMLRenderer(baseURL: plan.baseURL)
             let known = Set(usernames)
             let insertStatus = try db.makeStatement(sql: """
@@ -185,8 +176,6 @@ public enum BulkSeeder {
                 if random.chance(0.03), let original = recent.last(where: { $0.visibility == .company && $0.author != author && $0.team == nil }) {
                     try insertStatus.execute(arguments: [id, accountIDs[author], "", "", "company", nil, nil, original.id, nil, "status", date])
                     reblogs[original.id, default: 0] += 1
-                    deliver(author, id)
-                    for follower in followers[author] { deliver(follower, id) }
                     summary.posts += 1
                     continue
                 }
@@ -232,35 +221,12 @@ public enum BulkSeeder {
                     }
                 }
 
-                // Fan-out, as live posting does it.
-                deliver(author, id)
-                if let team {
-                    for member in teamMembers[team] where member != author { deliver(member, id) }
-                } else if visibility == .direct {
-                    for person in mentioned where person != author { deliver(person, id) }
-                } else {
-                    let repliedTo = parent?.author
-                    for follower in followers[author] where repliedTo == nil || repliedTo == author || following[follower].contains(repliedTo!) || follower == repliedTo {
-                        deliver(follower, id)
-                    }
-                }
                 recent.append(PostFacts(id: id, author: author, visibility: visibility, team: team))
                 if recent.count > 2000 { recent.removeFirst(1000) }
                 summary.posts += 1
                 if n % 10_000 == 0 { progress("posts", Double(n) / Double(plan.posts)) }
             }
             progress("posts", 1)
-
-            // Home feeds, each trimmed to the cap, written in key order.
-            let insertFeed = try db.makeStatement(sql: "INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id) VALUES (?, ?, 0)")
-            for reader in 0..<plan.users {
-                for id in feeds[reader].suffix(cap) {
-                    try insertFeed.execute(arguments: [accountIDs[reader], id])
-                    summary.homeFeedRows += 1
-                }
-                if reader % 500 == 0 { progress("home feeds", Double(reader) / Double(plan.users)) }
-            }
-            try db.execute(sql: "UPDATE home_feed SET author_id = (SELECT account_id FROM statuses WHERE id = home_feed.status_id)")
 
             // Counters.
             progress("counters", 0)
