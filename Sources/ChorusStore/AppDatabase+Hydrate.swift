@@ -42,7 +42,7 @@ extension AppDatabase {
             mentionsByStatus[row["status_id"], default: []].append(accountID)
             accountIDs.insert(accountID)
         }
-        let accounts = Dictionary(uniqueKeysWithValues: try AccountRecord.fetchAll(
+        let accounts = Dictionary(uniqueKeysWithValues: try AccountRecord.fetchAllByPosition(
             db.cachedStatement(sql: "SELECT * FROM accounts WHERE id IN (SELECT value FROM json_each(?))"), arguments: [jsonList(accountIDs)]).map { ($0.id, $0) })
         var tagsByStatus: [Int64: [TagRef]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
@@ -90,7 +90,7 @@ extension AppDatabase {
 
     func statusesVisible(_ db: Database, ids: [Int64], viewerID: Int64) throws -> [Int64: StatusRecord] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try StatusRecord.fetchAll(db.cachedStatement(sql: """
+        let rows = try StatusRecord.fetchAllByPosition(db.cachedStatement(sql: """
             SELECT s.* FROM statuses s WHERE s.id IN (SELECT value FROM json_each(:ids)) AND \(visibleToViewerSQL("s", viewer: ":viewer"))
             """), arguments: ["ids": jsonList(ids), "viewer": viewerID])
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })

@@ -57,12 +57,20 @@ final class FeedCache: Sendable {
     /// Sources kept; the least recently used are dropped beyond this.
     static let maxSources = 30_000
 
-    struct Stream {
+    /// A class, so that looking one up under the lock retains one reference
+    /// instead of copying a struct; only touched with the lock held.
+    final class Stream {
         /// Newest first.
         var entries: [FeedEntry]
         /// True when `entries` holds every entry of the source.
         var complete: Bool
         var lastUsed: UInt64
+
+        init(entries: [FeedEntry], complete: Bool, lastUsed: UInt64) {
+            self.entries = entries
+            self.complete = complete
+            self.lastUsed = lastUsed
+        }
     }
 
     private struct State {
@@ -74,29 +82,39 @@ final class FeedCache: Sendable {
 
     private let state = Mutex(State())
 
-    /// The newest entries of `source` (loading them on first use), and
-    /// whether they are all the source has.
-    func stream(_ source: FeedSource, _ db: Database) throws -> (entries: [FeedEntry], complete: Bool) {
-        let cached = state.withLock { state -> (entries: [FeedEntry], complete: Bool)? in
-            state.tick += 1
-            if var stream = state.streams[source] {
-                stream.lastUsed = state.tick
-                state.streams[source] = stream
-                return (stream.entries, stream.complete)
-            }
-            if state.loading[source] == nil { state.loading[source] = false }
-            return nil
-        }
-        if let cached { return cached }
-        let entries = try FeedCache.load(source, db, before: Int64.max, limit: FeedCache.window)
-        let complete = entries.count < FeedCache.window
+    /// The newest entries of each source (loading those not cached yet), and
+    /// whether they are all the source has. One lock for the whole lookup.
+    func streams(_ sources: [FeedSource], _ db: Database) throws -> [(entries: [FeedEntry], complete: Bool)] {
+        var missing: [Int] = []
+        var result: [(entries: [FeedEntry], complete: Bool)] = []
+        result.reserveCapacity(sources.count)
         state.withLock { state in
-            if state.loading.removeValue(forKey: source) == false {
-                state.streams[source] = Stream(entries: entries, complete: complete, lastUsed: state.tick)
-                if state.streams.count > FeedCache.maxSources { FeedCache.evict(&state) }
+            state.tick += 1
+            let tick = state.tick
+            for (index, source) in sources.enumerated() {
+                if let stream = state.streams[source] {
+                    if stream.lastUsed + 1_000 < tick { stream.lastUsed = tick }
+                    result.append((stream.entries, stream.complete))
+                } else {
+                    if state.loading[source] == nil { state.loading[source] = false }
+                    missing.append(index)
+                    result.append(([], false))
+                }
             }
         }
-        return (entries, complete)
+        for index in missing {
+            let source = sources[index]
+            let entries = try FeedCache.load(source, db, before: Int64.max, limit: FeedCache.window)
+            let complete = entries.count < FeedCache.window
+            result[index] = (entries, complete)
+            state.withLock { state in
+                if state.loading.removeValue(forKey: source) == false {
+                    state.streams[source] = Stream(entries: entries, complete: complete, lastUsed: state.tick)
+                    if state.streams.count > FeedCache.maxSources { FeedCache.evict(&state) }
+                }
+            }
+        }
+        return result
     }
 
     /// Adds a committed post to the cached sources that hold it.
@@ -104,8 +122,7 @@ final class FeedCache: Sendable {
         state.withLock { state in
             for source in sources {
                 if state.loading[source] != nil { state.loading[source] = true }
-                guard var stream = state.streams[source] else { continue }
-                state.streams[source] = nil  // keeps the array uniquely referenced while it changes
+                guard let stream = state.streams[source] else { continue }
                 let position = stream.entries.firstIndex { $0.id <= entry.id } ?? stream.entries.endIndex
                 if position == stream.entries.endIndex || stream.entries[position].id != entry.id {
                     stream.entries.insert(entry, at: position)
@@ -114,7 +131,6 @@ final class FeedCache: Sendable {
                     stream.entries.removeLast(stream.entries.count - FeedCache.maxEntries)
                     stream.complete = false
                 }
-                state.streams[source] = stream
             }
         }
     }
@@ -124,8 +140,8 @@ final class FeedCache: Sendable {
         guard !ids.isEmpty else { return }
         state.withLock { state in
             for source in state.loading.keys { state.loading[source] = true }
-            for (source, stream) in state.streams where stream.entries.contains(where: { ids.contains($0.id) }) {
-                state.streams[source]?.entries.removeAll { ids.contains($0.id) }
+            for stream in state.streams.values where stream.entries.contains(where: { ids.contains($0.id) }) {
+                stream.entries.removeAll { ids.contains($0.id) }
             }
         }
     }
@@ -228,8 +244,7 @@ struct HomeMerge {
     private func descendingIDs(_ db: Database, cache: FeedCache, before: Int64, after: Int64, limit: Int) throws -> [Int64] {
         var cursors: [Cursor] = []
         cursors.reserveCapacity(sources.count)
-        for source in sources {
-            let (entries, complete) = try cache.stream(source, db)
+        for (source, (entries, complete)) in zip(sources, try cache.streams(sources, db)) {
             let start = entries.firstIndex { $0.id < before } ?? entries.endIndex
             var cursor = Cursor(source: source, entries: entries, index: start, exhausted: complete)
             if cursor.head == nil && !complete {
@@ -239,6 +254,8 @@ struct HomeMerge {
             }
             if cursor.head != nil { cursors.append(cursor) }
         }
+        // The head id of each cursor (Int64.min once it is done), scanned without touching the cursors.
+        var heads = cursors.map { $0.head?.id ?? Int64.min }
         var result: [Int64] = []
         var shown = Set<Int64>()
         var scanned = 0
@@ -246,22 +263,27 @@ struct HomeMerge {
             // The cursor with the newest head (a few hundred at most: a linear scan beats a heap here).
             var best = -1
             var bestID = after
-            for (index, cursor) in cursors.enumerated() {
-                if let head = cursor.head, head.id > bestID { best = index; bestID = head.id }
+            for (index, head) in heads.enumerated() where head > bestID {
+                best = index
+                bestID = head
             }
             guard best >= 0 else { break }
-            let entry = cursors[best].entries[cursors[best].index]
             scanned += 1
             // One post can come from several sources (a followed person's direct post that
             // mentions the reader): it belongs if any of them lets it in. Each moves on.
             var accepted = false
-            for index in cursors.indices where cursors[index].head?.id == entry.id {
-                if !accepted, let head = cursors[index].head, accepts(head, from: cursors[index].source) { accepted = true }
+            var entry = cursors[best].entries[cursors[best].index]
+            for index in heads.indices where heads[index] == bestID {
+                if !accepted, let head = cursors[index].head, accepts(head, from: cursors[index].source) {
+                    accepted = true
+                    entry = head
+                }
                 cursors[index].index += 1
                 if cursors[index].head == nil, !cursors[index].exhausted {
-                    let more = try FeedCache.load(cursors[index].source, db, before: entry.id, limit: 2 * limit)
+                    let more = try FeedCache.load(cursors[index].source, db, before: bestID, limit: 2 * limit)
                     cursors[index] = Cursor(source: cursors[index].source, entries: more, exhausted: more.count < 2 * limit)
                 }
+                heads[index] = cursors[index].head?.id ?? Int64.min
             }
             if accepted, firstShowing(entry, &shown) { result.append(entry.id) }
         }

@@ -29,6 +29,22 @@ struct APIContractTests {
         }
     }
 
+    @Test func signedInInstanceHasCountsMadeOnceAndReused() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        _ = try await fixture.post(alice, "one")
+        let token = try await fixture.token(for: alice)
+        let api = TestAPI(fixture)
+        try await api.run { client in
+            for _ in 0..<3 {
+                let response = try await client.call(.get, "/api/v1/instance", token: token)
+                #expect(response.status == 200)
+                let stats = response.object?["stats"] as? [String: Any]
+                #expect(stats?["user_count"] as? Int == 1 && stats?["status_count"] as? Int == 1)
+            }
+        }
+    }
+
     @Test func anonymousCallsToInternalRoutesGet401() async throws {
         let api = TestAPI(try TestFixture())
         try await api.run { client in

@@ -52,6 +52,48 @@ struct FastJSONTests {
     }
 }
 
+@Suite("Remembered status JSON is never stale")
+struct StatusJSONCacheTests {
+    func written(_ cache: StatusJSONCache, _ statuses: [StatusEntity]) -> String {
+        var writer = JSONWriter()
+        cache.writeArray(statuses, to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test func reusesOnlyWhatIsUnchanged() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let presenter = MastodonPresenter(config: fixture.services.config)
+        let post = try await fixture.post(alice, "第一条 #发布会")
+        let other = try await fixture.post(alice, "second")
+        let cache = StatusJSONCache(capacity: 3)
+        var plain = JSONWriter()
+        plain.array([presenter.status(post), presenter.status(other)]) { w, status in status.write(to: &w) }
+        let expected = String(decoding: plain.bytes, as: UTF8.self)
+        #expect(written(cache, [presenter.status(post), presenter.status(other)]) == expected)
+        #expect(written(cache, [presenter.status(post), presenter.status(other)]) == expected)
+        // A favourite changes the count (and, for its author, the flag): the next write shows it.
+        _ = try await fixture.services.statuses.favourite(id: post.status.id, by: bob)
+        let seenByBob = try await fixture.services.statuses.status(id: post.status.id, viewer: bob)
+        let json = written(cache, [presenter.status(seenByBob)])
+        #expect(json.contains("\"favourites_count\":1") && json.contains("\"favourited\":true"))
+        let seenByAlice = try await fixture.services.statuses.status(id: post.status.id, viewer: alice)
+        #expect(written(cache, [presenter.status(seenByAlice)]).contains("\"favourited\":false"))
+        // Past its capacity the cache starts over and still writes everything.
+        let more = try await (0..<4).asyncMap { try await fixture.post(bob, "more \($0)") }
+        #expect(try JSONSerialization.jsonObject(with: Data(written(cache, more.map { presenter.status($0) }).utf8)) is [Any])
+    }
+}
+
+extension Sequence where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
+
 @Suite("Timestamps as Mastodon writes them")
 struct TimestampTests {
     @Test func formatsMillisecondsInUTC() {

@@ -71,7 +71,7 @@ struct AccountsController {
         // Chorus has no media or pinned posts: those filters match nothing.
         if try params.bool("only_media") == true || params.bool("pinned") == true { return try JSON.response([StatusEntity]()) }
         let statuses = try await services.timelines.account(try context.parameters.id("id"), viewer: user, filter: filter, page: try params.page())
-        return try JSON.response(statuses.map { presenter.status($0) },
+        return presenter.statusesResponse(statuses,
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: statuses.map(\.status.id)))
     }
 

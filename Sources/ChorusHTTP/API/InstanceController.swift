@@ -1,8 +1,10 @@
 import ChorusCore
 import ChorusServices
+import ChorusStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// `GET /api/v1/instance` and `/api/v2/instance`: what clients read first.
 /// Anonymous callers get the configuration but no counts.
@@ -12,9 +14,11 @@ struct InstanceController {
     /// What anonymous callers get never changes while the server runs: made once.
     let anonymousV1: Data
     let anonymousV2: Data
+    let stats: InstanceStats
 
     init(services: Services) {
         self.services = services
+        stats = InstanceStats(database: services.database)
         anonymousV1 = (try? JSONSerialization.data(withJSONObject: InstanceController.v1Document(services.config, stats: (0, 0)), options: [.withoutEscapingSlashes])) ?? Data()
         anonymousV2 = (try? JSONSerialization.data(withJSONObject: InstanceController.v2Document(services.config, stats: (0, 0)), options: [.withoutEscapingSlashes])) ?? Data()
     }
@@ -44,12 +48,12 @@ struct InstanceController {
 
     @Sendable func v1(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard context.principal != nil else { return JSON.body(anonymousV1, status: .ok, headers: [:]) }
-        return try rawJSON(Self.v1Document(services.config, stats: try await services.database.instanceStats()))
+        return try rawJSON(Self.v1Document(services.config, stats: try await stats.current()))
     }
 
     @Sendable func v2(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard context.principal != nil else { return JSON.body(anonymousV2, status: .ok, headers: [:]) }
-        return try rawJSON(Self.v2Document(services.config, stats: try await services.database.instanceStats()))
+        return try rawJSON(Self.v2Document(services.config, stats: try await stats.current()))
     }
 
     static func v1Document(_ config: ChorusConfig, stats: (users: Int, statuses: Int)) -> [String: Any] {
@@ -111,4 +115,48 @@ struct InstanceController {
 /// The Chorus release.
 public enum ChorusVersion {
     public static let current = "0.1.0"
+}
+
+/// The counts of the signed-in instance document. Counting a million posts
+/// takes most of a second, and clients ask for the instance at every start:
+/// the counts are made at most once a minute, in the background, and the
+/// last ones answered meanwhile.
+final class InstanceStats: Sendable {
+    private let database: AppDatabase
+    private let state = Mutex<(value: (users: Int, statuses: Int)?, made: ContinuousClock.Instant, refreshing: Bool)>((nil, .now, false))
+    static let maxAge: Duration = .seconds(60)
+
+    init(database: AppDatabase) { self.database = database }
+
+    func current() async throws -> (users: Int, statuses: Int) {
+        let (cached, refresh) = state.withLock { state -> ((users: Int, statuses: Int)?, Bool) in
+            let stale = state.value == nil || ContinuousClock.now - state.made > InstanceStats.maxAge
+            guard stale, !state.refreshing else { return (state.value, false) }
+            state.refreshing = true
+            return (state.value, true)
+        }
+        if let cached {
+            if refresh { Task { try? await self.refresh() } }
+            return cached
+        }
+        // The first request of a run waits for the counts (or for the refresh under way).
+        if refresh { return try await self.refresh() }
+        for _ in 0..<200 {
+            try await Task.sleep(for: .milliseconds(25))
+            if let value = state.withLock({ $0.value }) { return value }
+        }
+        return try await database.instanceStats()
+    }
+
+    @discardableResult
+    private func refresh() async throws -> (users: Int, statuses: Int) {
+        do {
+            let value = try await database.instanceStats()
+            state.withLock { $0 = (value, .now, false) }
+            return value
+        } catch {
+            state.withLock { $0.refreshing = false }
+            throw error
+        }
+    }
 }

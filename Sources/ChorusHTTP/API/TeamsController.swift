@@ -169,14 +169,14 @@ struct TeamsController {
         filter.unanswered = try params.bool("unanswered") ?? false
         // `team(context:)` above checked access: the feed is one more read.
         let feed = try await services.teams.timeline(of: id, viewer: user, filter: filter, page: try params.page())
-        return try JSON.response((feed.pinned + feed.posts).map { presenter.status($0) },
+        return presenter.statusesResponse(feed.pinned + feed.posts,
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: feed.posts.map(\.status.id)))
     }
 
     @Sendable func myTeams(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:statuses")
         let statuses = try await services.teams.myTeamsTimeline(viewer: user, page: try Params(query: request).page())
-        return try JSON.response(statuses.map { presenter.status($0) },
+        return presenter.statusesResponse(statuses,
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: statuses.map(\.status.id)))
     }
 

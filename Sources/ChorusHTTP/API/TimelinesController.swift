@@ -39,12 +39,12 @@ struct TimelinesController {
     @Sendable func favourites(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:favourites")
         let list = try await services.timelines.favourites(viewer: user, page: try Params(query: request).page())
-        return try JSON.response(list.map { presenter.status($0.status) },
+        return presenter.statusesResponse(list.map(\.status),
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: list.map(\.cursor)))
     }
 
     func page(_ statuses: [HydratedStatus], request: Request) throws -> Response {
-        try JSON.response(statuses.map { presenter.status($0) },
+        presenter.statusesResponse(statuses,
                           headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: statuses.map(\.status.id)))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 // Mastodon API entities as Chorus serves them. Keys are camelCase here and
 // snake_case on the wire; ids are strings, as Mastodon sends them.
 
-struct AccountEntity: Encodable, Sendable {
+struct AccountEntity: Encodable, Sendable, Equatable {
     var id: String
     var username: String
     var acct: String
@@ -34,7 +34,7 @@ struct AccountEntity: Encodable, Sendable {
     var chorus: AccountExtension
 }
 
-struct SourceEntity: Encodable, Sendable {
+struct SourceEntity: Encodable, Sendable, Equatable {
     var note: String
     var fields: [String] = []
     var privacy: String
@@ -43,7 +43,7 @@ struct SourceEntity: Encodable, Sendable {
     var followRequestsCount = 0
 }
 
-struct RoleEntity: Encodable, Sendable {
+struct RoleEntity: Encodable, Sendable, Equatable {
     var id: String
     var name: String
     var permissions: String
@@ -52,12 +52,12 @@ struct RoleEntity: Encodable, Sendable {
 }
 
 /// Chorus additions to an account.
-struct AccountExtension: Encodable, Sendable {
+struct AccountExtension: Encodable, Sendable, Equatable {
     var role: String
     var active: Bool
 }
 
-struct StatusEntity: Encodable, Sendable {
+struct StatusEntity: Encodable, Sendable, Equatable {
     let id: String
     let uri: String
     let url: String
@@ -129,7 +129,7 @@ struct StatusEntity: Encodable, Sendable {
 }
 
 /// Chorus additions to a status.
-struct StatusExtension: Encodable, Sendable {
+struct StatusExtension: Encodable, Sendable, Equatable {
     /// The Chorus visibility (`company`, `followers`, `team`, `direct`).
     var visibility: String
     /// The team whose feed holds the post.
@@ -142,7 +142,7 @@ struct StatusExtension: Encodable, Sendable {
     @Nullable var bestAnswerId: String?
 }
 
-struct TeamRefEntity: Encodable, Sendable {
+struct TeamRefEntity: Encodable, Sendable, Equatable {
     var id: String
     var name: String
     var slug: String
@@ -173,32 +173,32 @@ struct TeamMemberEntity: Encodable, Sendable {
 }
 
 /// Mastodon 4.5's quote: the quoted post, or only its id one level down.
-struct QuoteEntity: Encodable, Sendable {
+struct QuoteEntity: Encodable, Sendable, Equatable {
     var state: String
     @Nullable var quotedStatus: Indirect<StatusEntity>?
     var quotedStatusId: String?
 }
 
-struct ApplicationEntity: Encodable, Sendable {
+struct ApplicationEntity: Encodable, Sendable, Equatable {
     var name: String
     @Nullable var website: String?
 }
 
-struct MentionEntity: Encodable, Sendable {
+struct MentionEntity: Encodable, Sendable, Equatable {
     var id: String
     var username: String
     var url: String
     var acct: String
 }
 
-struct TagEntity: Encodable, Sendable {
+struct TagEntity: Encodable, Sendable, Equatable {
     var name: String
     var url: String
     var history: [TagHistoryEntity]?
     var following: Bool?
 }
 
-struct TagHistoryEntity: Encodable, Sendable {
+struct TagHistoryEntity: Encodable, Sendable, Equatable {
     var day: String
     var uses: String
     var accounts: String
@@ -248,4 +248,8 @@ final class Indirect<Value: Encodable & Sendable>: Encodable, Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}
+
+extension Indirect: Equatable where Value: Equatable {
+    static func == (lhs: Indirect, rhs: Indirect) -> Bool { lhs === rhs || lhs.value == rhs.value }
 }

@@ -2,10 +2,14 @@ import ChorusCore
 import ChorusServices
 import ChorusStore
 import Foundation
+import HTTPTypes
+import Hummingbird
 
 /// Converts records into Mastodon API entities, once, in one place.
 struct MastodonPresenter: Sendable {
     let baseURL: String
+    /// Shared by every copy of the presenter.
+    let statusJSON = StatusJSONCache()
 
     init(config: ChorusConfig) { baseURL = config.baseURL }
 
@@ -60,6 +64,13 @@ struct MastodonPresenter: Sendable {
             chorus: StatusExtension(visibility: status.visibility.rawValue,
                                     team: hydrated.team.map { TeamRefEntity(id: String($0.id), name: $0.name, slug: $0.slug) },
                                     kind: status.kind.rawValue, pinned: hydrated.pinned, bestAnswerId: status.bestAnswerId.map(String.init)))
+    }
+
+    /// A JSON response holding a list of statuses (every timeline).
+    func statusesResponse(_ statuses: [HydratedStatus], headers: HTTPFields = [:]) -> Response {
+        var writer = JSONWriter(capacity: 2048 * max(statuses.count, 1))
+        statusJSON.writeArray(statuses.map { status($0) }, to: &writer)
+        return JSON.body(writer.bytes, status: .ok, headers: headers)
     }
 
     func tag(name: String, display: String, history: Bool = false) -> TagEntity {

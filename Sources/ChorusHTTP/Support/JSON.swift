@@ -94,6 +94,8 @@ struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
+extension Nullable: Equatable where Value: Equatable {}
+
 /// Builds Mastodon's `Link` header for a paginated list.
 enum LinkHeader {
     /// `next` points at items older than the last cursor, `prev` at items newer than the first.
