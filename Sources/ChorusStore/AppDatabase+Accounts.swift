@@ -56,7 +56,7 @@ extension AppDatabase {
     /// Finds an account by username (case-insensitive).
     public func account(username: String) async throws -> AccountRecord? {
         try await read { db in
-            try AccountRecord.filter(AccountRecord.Columns.username.collating(.nocase) == username).fetchOne(db)
+            try AccountRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE username = ? COLLATE NOCASE"), arguments: [username])
         }
     }
 

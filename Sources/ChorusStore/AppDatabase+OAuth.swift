@@ -16,7 +16,7 @@ extension AppDatabase {
     }
 
     public func app(id: Int64) async throws -> OAuthAppRecord? {
-        try await read { db in try OAuthAppRecord.fetchOne(db, key: id) }
+        try await read { db in try OAuthAppRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM oauth_apps WHERE id = ?"), arguments: [id]) }
     }
 
     public func createCode(_ code: OAuthCodeRecord) async throws {

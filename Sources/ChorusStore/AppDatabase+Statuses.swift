@@ -56,28 +56,28 @@ extension AppDatabase {
                                       language: new.language, inReplyToId: new.inReplyTo?.id,
                                       inReplyToAccountId: new.inReplyTo?.accountId, quoteOfId: new.quoteOfID,
                                       applicationName: new.applicationName, teamId: new.teamID, kind: new.kind, createdAt: now)
-            try status.insert(db)
+            try status.insertCached(db)
 
             for mentioned in new.mentionIDs {
-                try db.execute(sql: "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)", arguments: [id, mentioned])
+                try db.run("INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)", arguments: [id, mentioned])
             }
             for tag in new.tags {
-                try db.execute(sql: """
+                try db.run("""
                     INSERT INTO tags (name, display_name, created_at, last_used_at, uses_count) VALUES (?, ?, ?, ?, 1)
                     ON CONFLICT (name) DO UPDATE SET last_used_at = excluded.last_used_at, uses_count = uses_count + 1
                     """, arguments: [tag.name, tag.display, now, now])
-                try db.execute(sql: "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)", arguments: [tag.name, id])
+                try db.run("INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)", arguments: [tag.name, id])
             }
-            try db.execute(sql: "INSERT INTO status_search (rowid, terms) VALUES (?, ?)",
+            try db.run("INSERT INTO status_search (rowid, terms) VALUES (?, ?)",
                            arguments: [id, SearchTokens.indexTerms(new.text + " " + new.spoilerText)])
 
-            try db.execute(sql: "UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = ? WHERE id = ?",
+            try db.run("UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = ? WHERE id = ?",
                            arguments: [now, new.accountID])
             if let parent = new.inReplyTo {
-                try db.execute(sql: "UPDATE statuses SET replies_count = replies_count + 1 WHERE id = ?", arguments: [parent.id])
+                try db.run("UPDATE statuses SET replies_count = replies_count + 1 WHERE id = ?", arguments: [parent.id])
             }
             if let quoted = new.quoteOfID {
-                try db.execute(sql: "UPDATE statuses SET quotes_count = quotes_count + 1 WHERE id = ?", arguments: [quoted])
+                try db.run("UPDATE statuses SET quotes_count = quotes_count + 1 WHERE id = ?", arguments: [quoted])
             }
 
             for mentioned in new.notifiedMentionIDs where mentioned != new.accountID {
@@ -95,7 +95,7 @@ extension AppDatabase {
                 }
             }
             if let key = new.idempotencyKey {
-                try db.execute(sql: "INSERT OR REPLACE INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?, ?, ?, ?)",
+                try db.run("INSERT OR REPLACE INTO idempotency_keys (account_id, key, status_id, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [new.accountID, key, id, now])
             }
             try self.appendEvent(db, type: "status.created", payload: ["status_id": id, "account_id": new.accountID])
@@ -120,8 +120,8 @@ extension AppDatabase {
 
     func notify(_ db: Database, accountID: Int64, type: String, from: Int64, statusID: Int64?) throws {
         let id = ids.next()
-        let notification = NotificationRecord(id: id, accountId: accountID, type: type, fromAccountId: from, statusId: statusID, createdAt: now())
-        try notification.insert(db)
+        try db.run("INSERT INTO notifications (id, account_id, type, from_account_id, status_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   arguments: [id, accountID, type, from, statusID, now()])
         try appendEvent(db, type: "notification.created", payload: ["notification_id": id, "account_id": accountID])
     }
 
@@ -182,10 +182,10 @@ extension AppDatabase {
         let now = now()
         try await write { db in
             guard let status = try StatusRecord.fetchOne(db, key: statusID) else { throw ChorusError.notFound() }
-            try db.execute(sql: "INSERT OR IGNORE INTO favourites (account_id, status_id, created_at) VALUES (?, ?, ?)",
+            try db.run("INSERT OR IGNORE INTO favourites (account_id, status_id, created_at) VALUES (?, ?, ?)",
                            arguments: [accountID, statusID, now])
             guard db.changesCount > 0 else { return }
-            try db.execute(sql: "UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = ?", arguments: [statusID])
+            try db.run("UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = ?", arguments: [statusID])
             if status.accountId != accountID {
                 try self.notify(db, accountID: status.accountId, type: "favourite", from: accountID, statusID: statusID)
             }
@@ -196,10 +196,10 @@ extension AppDatabase {
     /// Removes a favourite (idempotent) and its notification.
     public func unfavourite(statusID: Int64, accountID: Int64) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM favourites WHERE account_id = ? AND status_id = ?", arguments: [accountID, statusID])
+            try db.run("DELETE FROM favourites WHERE account_id = ? AND status_id = ?", arguments: [accountID, statusID])
             guard db.changesCount > 0 else { return }
-            try db.execute(sql: "UPDATE statuses SET favourites_count = max(0, favourites_count - 1) WHERE id = ?", arguments: [statusID])
-            try db.execute(sql: "DELETE FROM notifications WHERE type = 'favourite' AND status_id = ? AND from_account_id = ?",
+            try db.run("UPDATE statuses SET favourites_count = max(0, favourites_count - 1) WHERE id = ?", arguments: [statusID])
+            try db.run("DELETE FROM notifications WHERE type = 'favourite' AND status_id = ? AND from_account_id = ?",
                            arguments: [statusID, accountID])
         }
     }
@@ -219,8 +219,8 @@ extension AppDatabase {
             let reblog = StatusRecord(id: id, accountId: accountID, text: "", contentHtml: "", visibility: .company,
                                       reblogOfId: original.id, createdAt: now)
             try reblog.insert(db)
-            try db.execute(sql: "UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = ?", arguments: [original.id])
-            try db.execute(sql: "UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = ? WHERE id = ?", arguments: [now, accountID])
+            try db.run("UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = ?", arguments: [original.id])
+            try db.run("UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = ? WHERE id = ?", arguments: [now, accountID])
             if original.accountId != accountID {
                 try self.notify(db, accountID: original.accountId, type: "reblog", from: accountID, statusID: original.id)
             }

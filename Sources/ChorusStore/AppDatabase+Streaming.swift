@@ -14,7 +14,7 @@ extension AppDatabase {
     /// Routing facts for a status, or nil if it is gone already.
     public func statusRouting(id: Int64) async throws -> StatusRouting? {
         try await read { db in
-            guard let status = try StatusRecord.fetchOne(db, key: id) else { return nil }
+            guard let status = try StatusRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM statuses WHERE id = ?"), arguments: [id]) else { return nil }
             let tagSource = status.reblogOfId ?? id
             let tags = try String.fetchAll(db, sql: "SELECT tag FROM status_tags WHERE status_id = ?", arguments: [tagSource])
             return StatusRouting(status: status, tags: tags, homeRecipients: try self.homeRecipients(db, status: status, tags: tags))

@@ -109,8 +109,8 @@ public final class AppDatabase: Sendable {
     /// Appends a domain event to the outbox inside the current transaction.
     func appendEvent(_ db: Database, type: String, payload: [String: any Sendable]) throws {
         let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
-        var event = OutboxEvent(type: type, payload: String(decoding: data, as: UTF8.self), createdAt: now())
-        try event.insert(db)
+        try db.run("INSERT INTO outbox (type, payload, created_at) VALUES (?, ?, ?)",
+                   arguments: [type, String(decoding: data, as: UTF8.self), now()])
     }
 
     /// Appends an entry to the audit log inside the current transaction.
@@ -157,4 +157,28 @@ struct PageQuery {
     var tail: String { " ORDER BY \(order) LIMIT \(limit)" }
 
     func ordered<T>(_ items: [T]) -> [T] { reversed ? items.reversed() : items }
+}
+
+extension Database {
+    /// Executes a statement compiled once per connection and then reused.
+    /// Only for SQL text that never changes (arguments bound with `?`):
+    /// compiling a statement, with GRDB's authorizer callback on every
+    /// column, cost more than running it on the posting path.
+    func run(_ sql: String, arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+
+extension StatusRecord {
+    /// Inserts with a cached statement (see `Database.run`).
+    func insertCached(_ db: Database) throws {
+        try db.run("""
+            INSERT INTO statuses (id, account_id, text, content_html, visibility, spoiler_text, sensitive, language, in_reply_to_id,
+                                  in_reply_to_account_id, reblog_of_id, quote_of_id, application_name, created_at, edited_at, replies_count,
+                                  reblogs_count, favourites_count, quotes_count, team_id, kind, best_answer_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, accountId, text, contentHtml, visibility.rawValue, spoilerText, sensitive, language, inReplyToId,
+                             inReplyToAccountId, reblogOfId, quoteOfId, applicationName, createdAt, editedAt, repliesCount,
+                             reblogsCount, favouritesCount, quotesCount, teamId, kind.rawValue, bestAnswerId])
+    }
 }

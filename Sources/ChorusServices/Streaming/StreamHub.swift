@@ -74,6 +74,8 @@ public final class StreamHub: Sendable {
 
     /// Routes one outbox event.
     func route(_ event: OutboxEvent, database: AppDatabase) async throws {
+        // Nobody listening: nothing to look up (posting at full speed makes thousands of events a second).
+        guard count > 0 else { return }
         guard let data = event.payload.data(using: .utf8),
               let payload = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
         func int(_ key: String) -> Int64? { (payload[key] as? NSNumber)?.int64Value }
