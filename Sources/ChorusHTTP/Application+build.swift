@@ -31,7 +31,7 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
         server: .http1WebSocketUpgrade(configuration: .init(), shouldUpgrade: WebSocketStreaming.shouldUpgrade(services: services, renderer: renderer)),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Chorus"),
         logger: logger)
-    app.addServices(services.outboxRelay(logger: logger))
+    app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger))
     return app
 }
 

@@ -38,4 +38,8 @@ public struct Services: Sendable {
     public func outboxRelay(logger: Logger) -> OutboxRelay {
         OutboxRelay(database: database, hub: streams, logger: logger)
     }
+
+    public func homeFeedWarmer(logger: Logger) -> HomeFeedWarmer {
+        HomeFeedWarmer(database: database, logger: logger)
+    }
 }

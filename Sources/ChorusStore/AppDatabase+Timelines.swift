@@ -20,6 +20,22 @@ extension AppDatabase {
         }
     }
 
+    /// Loads the newest posts of the most recently active people into the
+    /// home-feed cache, a few at a time; returns how many people.
+    public func warmHomeFeeds() async throws -> Int {
+        let authors = try await read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM accounts WHERE is_active = 1 AND statuses_count > 0 ORDER BY last_status_at DESC LIMIT ?",
+                               arguments: [FeedCache.maxSources / 2])
+        }
+        for start in stride(from: 0, to: authors.count, by: 100) {
+            try Task.checkCancellation()
+            let chunk = authors[start..<min(start + 100, authors.count)].map(FeedSource.author)
+            _ = try await read { db in try self.feeds.streams(chunk, db).count }
+            await Task.yield()
+        }
+        return authors.count
+    }
+
     /// The ids of a home-timeline page, before hydration (for checks and tools).
     public func homeTimelineIDs(viewerID: Int64, page: Page) async throws -> [Int64] {
         try await read { db in try HomeMerge(db, viewerID: viewerID).ids(db, cache: self.feeds, page: page) }

@@ -102,3 +102,23 @@ struct TimestampTests {
         #expect(JSON.day(Date(timeIntervalSince1970: 1_795_310_122.657)) == "2026-11-22")
     }
 }
+
+@Suite("Form decoding and Link-header encoding")
+struct FormCodingTests {
+    @Test func decodesPlusPercentAndUTF8() {
+        #expect(Params.decodeForm("a+b%20c") == "a b c")
+        #expect(Params.decodeForm("%E5%8F%91%E5%B8%83%E4%BC%9A") == "发布会")
+        #expect(Params.decodeForm("plain") == "plain")
+        #expect(Params.decodeForm("100%25") == "100%")
+        #expect(Params.decodeForm("bad%2") == nil)
+        #expect(Params.decodeForm("bad%zz") == nil)
+        #expect(Params.decodeForm("%FF%FE") == nil)
+    }
+
+    @Test func encodesEverythingButUnreservedASCII() {
+        #expect(LinkHeader.encode("limit") == "limit")
+        #expect(LinkHeader.encode("types[]") == "types[]")
+        #expect(LinkHeader.encode("发布") == "%E5%8F%91%E5%B8%83")
+        #expect(LinkHeader.encode("a b&c=d") == "a%20b%26c%3Dd")
+    }
+}

@@ -132,6 +132,17 @@ struct HomeMergeTests {
         #expect(upward == Array(ids.dropFirst().reversed()))
     }
 
+    @Test func warmedSourcesServeTheSameTimeline() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        _ = try await fixture.services.follows.follow(alice.id, by: bob)
+        let first = try await fixture.post(alice, "before warming")
+        #expect(try await fixture.database.warmHomeFeeds() == 1)
+        let second = try await fixture.post(alice, "after warming")
+        #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: bob, page: Page())) == [second.status.id, first.status.id])
+    }
+
     @Test func deletedPostsLeaveCachedFeeds() async throws {
         let fixture = try TestFixture()
         let alice = try await fixture.user("alice")

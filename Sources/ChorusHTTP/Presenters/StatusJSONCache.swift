@@ -21,7 +21,7 @@ final class StatusJSONCache: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
     private let capacity: Int
 
-    init(capacity: Int = 4_096) { self.capacity = capacity }
+    init(capacity: Int = 8_192) { self.capacity = capacity }
 
     /// Writes `statuses` as a JSON array, reusing remembered bytes.
     func writeArray(_ statuses: [StatusEntity], to writer: inout JSONWriter) {
@@ -40,7 +40,11 @@ final class StatusJSONCache: Sendable {
         }
         guard !fresh.isEmpty else { return }
         entries.withLock { entries in
-            if entries.count + fresh.count > capacity { entries.removeAll(keepingCapacity: true) }
+            if entries.count + fresh.count > capacity {
+                // Drop about half, in the dictionary's arbitrary order (cheap, and close enough to random).
+                let victims = Array(entries.keys.prefix(entries.count / 2 + fresh.count))
+                for key in victims { entries[key] = nil }
+            }
             for entry in fresh { entries[entry.entity.id] = entry }
         }
     }

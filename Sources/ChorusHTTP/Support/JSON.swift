@@ -112,10 +112,26 @@ enum LinkHeader {
         return [.link: "<\(url("max_id=\(last)"))>; rel=\"next\", <\(url("min_id=\(first)"))>; rel=\"prev\""]
     }
 
+    /// Percent-encodes everything but ASCII letters, digits and `-._~[]`.
     static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~[]")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        func allowed(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "["), UInt8(ascii: "]"): true
+            default: false
+            }
+        }
+        if text.utf8.allSatisfy(allowed) { return text }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        for byte in text.utf8 {
+            if allowed(byte) {
+                bytes.append(byte)
+            } else {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

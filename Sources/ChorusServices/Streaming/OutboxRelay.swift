@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Drains the outbox into in-process consumers (live streams), polling a
 /// few times a second. Streams do not replay, so the relay starts at the
 /// newest event; durable consumers keep their own cursors. It also does the
-/// housekeeping: trimming home feeds to their cap, pruning old events.
+/// housekeeping: pruning old events and idempotency keys.
 public struct OutboxRelay: Service {
     let database: AppDatabase
     let hub: StreamHub
