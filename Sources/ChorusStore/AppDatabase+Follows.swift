@@ -15,7 +15,7 @@ extension AppDatabase {
     /// follower's home timeline from then on, old ones included.
     public func follow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
         let now = now()
-        return try await write { db in
+        let result = try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO follows (account_id, target_account_id, created_at) VALUES (?, ?, ?)",
                            arguments: [accountID, targetID, now])
             if db.changesCount > 0 {
@@ -26,11 +26,13 @@ extension AppDatabase {
             }
             return try self.relationship(db, viewerID: accountID, targetID: targetID)
         }
+        feeds.relationsChanged(viewerID: accountID)
+        return result
     }
 
     /// Unfollows (idempotent); the target's posts leave the home timeline with it.
     public func unfollow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
-        try await write { db in
+        let result = try await write { db in
             try db.execute(sql: "DELETE FROM follows WHERE account_id = ? AND target_account_id = ?", arguments: [accountID, targetID])
             if db.changesCount > 0 {
                 try db.execute(sql: "UPDATE accounts SET following_count = max(0, following_count - 1) WHERE id = ?", arguments: [accountID])
@@ -39,6 +41,8 @@ extension AppDatabase {
             }
             return try self.relationship(db, viewerID: accountID, targetID: targetID)
         }
+        feeds.relationsChanged(viewerID: accountID)
+        return result
     }
 
     func relationship(_ db: Database, viewerID: Int64, targetID: Int64) throws -> RelationshipRecord {

@@ -88,7 +88,7 @@ extension AppDatabase {
     /// Follows a hashtag: new company posts with it reach the home feed.
     public func followTag(accountID: Int64, name: String, display: String) async throws -> TagRecord {
         let now = now()
-        return try await write { db in
+        let result = try await write { db in
             try db.execute(sql: """
                 INSERT INTO tags (name, display_name, created_at, last_used_at, uses_count) VALUES (?, ?, ?, ?, 0)
                 ON CONFLICT (name) DO NOTHING
@@ -96,6 +96,8 @@ extension AppDatabase {
             try db.execute(sql: "INSERT OR IGNORE INTO tag_follows (account_id, tag, created_at) VALUES (?, ?, ?)", arguments: [accountID, name, now])
             return try self.tag(db, name: name)!
         }
+        feeds.relationsChanged(viewerID: accountID)
+        return result
     }
 
     /// Stops following a hashtag (its posts already in the feed stay).
@@ -103,6 +105,7 @@ extension AppDatabase {
         try await write { db in
             try db.execute(sql: "DELETE FROM tag_follows WHERE account_id = ? AND tag = ?", arguments: [accountID, name])
         }
+        feeds.relationsChanged(viewerID: accountID)
     }
 
     /// The hashtags an account follows, most recently followed first.

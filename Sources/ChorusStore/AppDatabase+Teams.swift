@@ -15,7 +15,7 @@ extension AppDatabase {
     /// Creates a team with `ownerID` as its first owner; a taken slug is a 409.
     public func createTeam(_ team: TeamRecord, ownerID: Int64) async throws -> TeamRecord {
         let now = now()
-        return try await write { db in
+        let created = try await write { db in
             if try TeamRecord.filter(Column("slug").collating(.nocase) == team.slug).fetchCount(db) > 0 {
                 throw ChorusError.conflict("The team address \(team.slug) is taken")
             }
@@ -28,6 +28,8 @@ extension AppDatabase {
                                  detail: ["slug": team.slug, "privacy": team.privacy.rawValue])
             return team
         }
+        feeds.relationsChanged(viewerID: ownerID)
+        return created
     }
 
     /// Saves changed team fields (name, description, privacy, join policy, archive state).
@@ -116,6 +118,7 @@ extension AppDatabase {
             try self.appendAudit(db, actorID: actorID, action: existing == nil ? "team.member_added" : "team.member_role_changed",
                                  subject: "team:\(teamID)", detail: ["account_id": accountID, "role": role.rawValue])
         }
+        feeds.relationsChanged(viewerID: accountID)
     }
 
     /// Removes a member: access ends at once, and the team's posts leave
@@ -129,6 +132,7 @@ extension AppDatabase {
             try self.appendAudit(db, actorID: actorID, action: actorID == accountID ? "team.member_left" : "team.member_removed",
                                  subject: "team:\(teamID)", detail: ["account_id": accountID])
         }
+        feeds.relationsChanged(viewerID: accountID)
     }
 
     /// How many owners a team has.

@@ -14,10 +14,19 @@ extension AppDatabase {
     /// The viewer's home timeline, merged on read from the sources it is
     /// made of (see `HomeMerge`), newest first.
     public func homeTimeline(viewerID: Int64, page: Page) async throws -> [HydratedStatus] {
-        try await read { db in
-            let ids = try HomeMerge(db, viewerID: viewerID).ids(db, cache: self.feeds, page: page)
-            return try self.hydrate(db, ids: ids, viewerID: viewerID)
-        }
+        try await read { db in try self.hydrate(db, ids: try self.homeIDs(db, viewerID: viewerID, page: page), viewerID: viewerID) }
+    }
+
+    func homeIDs(_ db: Database, viewerID: Int64, page: Page) throws -> [Int64] {
+        let isFirstPage = page.maxID == nil && page.sinceID == nil && page.minID == nil && page.limit <= FeedCache.firstPageLength
+        guard isFirstPage else { return try HomeMerge(db, viewerID: viewerID).ids(db, cache: feeds, page: page) }
+        if let ids = feeds.firstPage(viewerID: viewerID) { return Array(ids.prefix(page.limit)) }
+        var snapshot = feeds.snapshot(viewerID: viewerID)
+        let merge = try HomeMerge(db, viewerID: viewerID)
+        feeds.versions(of: merge.sources, into: &snapshot)
+        let ids = try merge.ids(db, cache: feeds, page: Page(limit: FeedCache.firstPageLength))
+        feeds.remember(viewerID: viewerID, snapshot: snapshot, ids: ids)
+        return Array(ids.prefix(page.limit))
     }
 
     /// Loads the newest posts of the most recently active people into the
@@ -38,7 +47,7 @@ extension AppDatabase {
 
     /// The ids of a home-timeline page, before hydration (for checks and tools).
     public func homeTimelineIDs(viewerID: Int64, page: Page) async throws -> [Int64] {
-        try await read { db in try HomeMerge(db, viewerID: viewerID).ids(db, cache: self.feeds, page: page) }
+        try await read { db in try self.homeIDs(db, viewerID: viewerID, page: page) }
     }
 
     /// Every company-visible original post, newest first.

@@ -78,7 +78,41 @@ final class FeedCache: Sendable {
         /// Loads in flight, and whether a write touched their source since they began.
         var loading: [FeedSource: Bool] = [:]
         var tick: UInt64 = 0
+        /// A number per source ever written to or read, and how many posts each got.
+        var slots: [FeedSource: Int] = [:]
+        var versions: [UInt64] = []
+        /// How many deletions there were.
+        var removals: UInt64 = 0
+        /// Each reader's last first page (see `FirstPage`).
+        var firstPages: [Int64: FirstPage] = [:]
+        /// How many times each reader's follows, teams or tags changed (only readers whose did).
+        var relationChanges: [Int64: UInt64] = [:]
     }
+
+    /// A reader's first home page as last merged, with what it was merged
+    /// from. It is still right while none of its sources got a post since
+    /// (the sum of their version counters is unchanged), nothing was deleted,
+    /// and the reader's follows, teams and followed tags are the same (every
+    /// change to those forgets the page). A reader who reloads their home
+    /// then skips the merge and the three reads of their relationships.
+    final class FirstPage: Sendable {
+        let slots: [Int]
+        let versionSum: UInt64
+        let removals: UInt64
+        let ids: [Int64]
+
+        init(slots: [Int], versionSum: UInt64, removals: UInt64, ids: [Int64]) {
+            self.slots = slots
+            self.versionSum = versionSum
+            self.removals = removals
+            self.ids = ids
+        }
+    }
+
+    /// The longest first page kept; shorter requests take a prefix (the
+    /// merge is deterministic, so a prefix of a longer page is the shorter page).
+    static let firstPageLength = 40
+    static let maxFirstPages = 20_000
 
     private let state = Mutex(State())
 
@@ -102,9 +136,18 @@ final class FeedCache: Sendable {
                 }
             }
         }
-        for index in missing {
+        for (position, index) in missing.enumerated() {
             let source = sources[index]
-            let entries = try FeedCache.load(source, db, before: Int64.max, limit: FeedCache.window)
+            let entries: [FeedEntry]
+            do {
+                entries = try FeedCache.load(source, db, before: Int64.max, limit: FeedCache.window)
+            } catch {
+                // Forget this load and the ones not started, so later loads can install.
+                state.withLock { state in
+                    for pending in missing[position...] { state.loading[sources[pending]] = nil }
+                }
+                throw error
+            }
             let complete = entries.count < FeedCache.window
             result[index] = (entries, complete)
             state.withLock { state in
@@ -121,6 +164,7 @@ final class FeedCache: Sendable {
     func didInsert(_ entry: FeedEntry, into sources: [FeedSource]) {
         state.withLock { state in
             for source in sources {
+                state.versions[FeedCache.slot(source, &state)] &+= 1
                 if state.loading[source] != nil { state.loading[source] = true }
                 guard let stream = state.streams[source] else { continue }
                 let position = stream.entries.firstIndex { $0.id <= entry.id } ?? stream.entries.endIndex
@@ -139,10 +183,76 @@ final class FeedCache: Sendable {
     func didRemove(_ ids: Set<Int64>) {
         guard !ids.isEmpty else { return }
         state.withLock { state in
+            state.removals &+= 1
             for source in state.loading.keys { state.loading[source] = true }
             for stream in state.streams.values where stream.entries.contains(where: { ids.contains($0.id) }) {
                 stream.entries.removeAll { ids.contains($0.id) }
             }
+        }
+    }
+
+    private static func slot(_ source: FeedSource, _ state: inout State) -> Int {
+        if let slot = state.slots[source] { return slot }
+        state.versions.append(0)
+        state.slots[source] = state.versions.count - 1
+        return state.versions.count - 1
+    }
+
+    // MARK: First pages
+
+    /// What to remember a first page against, taken before merging it (so a
+    /// post that lands during the merge makes the page stale).
+    /// Taken before the merge reads the reader's relationships, too.
+    struct Snapshot {
+        var slots: [Int] = []
+        var versionSum: UInt64 = 0
+        var removals: UInt64 = 0
+        var relationChanges: UInt64 = 0
+    }
+
+    func snapshot(viewerID: Int64) -> Snapshot {
+        state.withLock { state in Snapshot(removals: state.removals, relationChanges: state.relationChanges[viewerID] ?? 0) }
+    }
+
+    /// Adds the sources' versions to a snapshot (once the merge knows them).
+    func versions(of sources: [FeedSource], into snapshot: inout Snapshot) {
+        state.withLock { state in
+            snapshot.slots = sources.map { FeedCache.slot($0, &state) }
+            snapshot.versionSum = snapshot.slots.reduce(0) { $0 &+ state.versions[$1] }
+        }
+    }
+
+    func remember(viewerID: Int64, snapshot: Snapshot, ids: [Int64]) {
+        let page = FirstPage(slots: snapshot.slots, versionSum: snapshot.versionSum, removals: snapshot.removals, ids: ids)
+        state.withLock { state in
+            // Relationships changed while merging: the page may be merged from the old ones.
+            guard state.relationChanges[viewerID] ?? 0 == snapshot.relationChanges else { return }
+            if state.firstPages.count >= FeedCache.maxFirstPages {
+                let victims = Array(state.firstPages.keys.prefix(FeedCache.maxFirstPages / 2))
+                for key in victims { state.firstPages[key] = nil }
+            }
+            state.firstPages[viewerID] = page
+        }
+    }
+
+    /// The reader's remembered first page, if it is still right.
+    func firstPage(viewerID: Int64) -> [Int64]? {
+        state.withLock { state in
+            guard let page = state.firstPages[viewerID] else { return nil }
+            guard page.removals == state.removals,
+                  page.slots.reduce(0, { $0 &+ state.versions[$1] }) == page.versionSum else {
+                state.firstPages[viewerID] = nil
+                return nil
+            }
+            return page.ids
+        }
+    }
+
+    /// Forgets a reader's first page: their follows, teams or tags changed.
+    func relationsChanged(viewerID: Int64) {
+        state.withLock { state in
+            state.firstPages[viewerID] = nil
+            state.relationChanges[viewerID, default: 0] &+= 1
         }
     }
 

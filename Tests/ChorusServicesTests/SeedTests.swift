@@ -143,6 +143,32 @@ struct HomeMergeTests {
         #expect(TestFixture.ids(try await fixture.services.timelines.home(viewer: bob, page: Page())) == [second.status.id, first.status.id])
     }
 
+    @Test func aRememberedFirstPageNeverHidesChanges() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let carol = try await fixture.user("carol")
+        let bob = try await fixture.user("bob")
+        _ = try await fixture.services.follows.follow(alice.id, by: bob)
+        let fromCarol = try await fixture.post(carol, "carol's")
+        var posts: [Int64] = []
+        for i in 0..<6 { posts.append(try await fixture.post(alice, "alice \(i)").status.id) }
+        func home(_ limit: Int = 20) async throws -> [Int64] {
+            TestFixture.ids(try await fixture.services.timelines.home(viewer: bob, page: Page(limit: limit)))
+        }
+        #expect(try await home() == posts.reversed())
+        // Read again (remembered), shorter: a prefix of the same page.
+        #expect(try await home(3) == Array(posts.reversed().prefix(3)))
+        // A new source: following someone shows their older post at once.
+        _ = try await fixture.services.follows.follow(carol.id, by: bob)
+        #expect(try await home() == posts.reversed() + [fromCarol.status.id])
+        // A new post in a source.
+        let newer = try await fixture.post(carol, "newer")
+        #expect(try await home().first == newer.status.id)
+        // Unfollowing takes the source away again.
+        _ = try await fixture.services.follows.unfollow(carol.id, by: bob)
+        #expect(try await home() == posts.reversed())
+    }
+
     @Test func deletedPostsLeaveCachedFeeds() async throws {
         let fixture = try TestFixture()
         let alice = try await fixture.user("alice")
