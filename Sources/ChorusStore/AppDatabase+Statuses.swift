@@ -59,7 +59,8 @@ extension AppDatabase {
             try status.insertCached(db)
 
             for mentioned in new.mentionIDs {
-                try db.run("INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)", arguments: [id, mentioned])
+                try db.run("INSERT OR IGNORE INTO mentions (status_id, account_id, direct) VALUES (?, ?, ?)",
+                           arguments: [id, mentioned, new.visibility == .direct])
             }
             for tag in new.tags {
                 try db.run("""

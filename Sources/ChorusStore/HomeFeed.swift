@@ -298,7 +298,7 @@ final class FeedCache: Sendable {
             key = id
             sql = """
                 SELECT \(columns) FROM mentions m JOIN statuses s ON s.id = m.status_id \(original)
-                WHERE m.account_id = ? AND m.status_id \(comparison) ? AND s.visibility = 'direct'
+                WHERE m.account_id = ? AND m.direct = 1 AND m.status_id \(comparison) ? AND s.visibility = 'direct'
                 ORDER BY m.status_id \(order) LIMIT ?
                 """
         }

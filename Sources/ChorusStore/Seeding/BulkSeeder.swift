@@ -148,7 +148,7 @@ public enum BulkSeeder {
                 """)
             let insertSearch = try db.makeStatement(sql: "INSERT INTO status_search (rowid, terms) VALUES (?, ?)")
             let insertTag = try db.makeStatement(sql: "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)")
-            let insertMention = try db.makeStatement(sql: "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)")
+            let insertMention = try db.makeStatement(sql: "INSERT OR IGNORE INTO mentions (status_id, account_id, direct) VALUES (?, ?, ?)")
             let insertNotification = try db.makeStatement(sql: """
                 INSERT INTO notifications (id, account_id, type, from_account_id, status_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """)
@@ -214,7 +214,7 @@ public enum BulkSeeder {
                     tagUses[tag.name, default: (tag.display, 0)].count += 1
                 }
                 for person in mentioned {
-                    try insertMention.execute(arguments: [id, accountIDs[person]])
+                    try insertMention.execute(arguments: [id, accountIDs[person], visibility == .direct])
                     let canSee = team.map { !teamPrivate[$0] || teamsOf[person].contains($0) } ?? true
                     if person != author, canSee {
                         try insertNotification.execute(arguments: [id | 0x8000, accountIDs[person], "mention", accountIDs[author], id, date])
