@@ -38,7 +38,8 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
 /// The router with every route; separate so tests can drive it directly.
 public func buildRouter(services: Services, settings: ServerSettings) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: JSONErrorMiddleware())
+    let pages = WebPages()
+    router.add(middleware: JSONErrorMiddleware(pages: pages))
     router.add(middleware: SecurityHeadersMiddleware())
     if let directory = settings.publicDirectory {
         router.add(middleware: FileMiddleware(directory, searchForIndexHtml: false))
@@ -49,6 +50,7 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     InstanceController(services: services).addRoutes(to: router)
     OAuthController(services: services).addRoutes(to: router)
     InvitePage(services: services).addRoutes(to: router)
+    WebController(services: services, pages: pages).addRoutes(to: router)
     router.get("health") { _, _ in "OK" }
 
     let v1 = router.group("api/v1", context: AuthenticatedContext.self)

@@ -6,9 +6,38 @@ import Logging
 
 /// Turns every error into a JSON `{"error": …}` answer with the right status.
 /// Chorus errors carry a safe message; anything unexpected is logged and
-/// answered with a generic 500, never with its details.
+/// answered with a generic 500, never with its details. A browser asking for
+/// a web page (not the API) gets the same as a friendly page in its language.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    var pages: WebPages?
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await jsonErrors(request, context: context, next: next)
+        guard response.status.code >= 400, let pages, JSONErrorMiddleware.wantsPage(request),
+              response.headers[.contentType]?.hasPrefix("application/json") == true else { return response }
+        return JSONErrorMiddleware.page(pages, request: request, status: response.status)
+    }
+
+    /// A browser's request for anything but the API and the OAuth endpoints clients call.
+    static func wantsPage(_ request: Request) -> Bool {
+        let path = request.uri.path
+        for prefix in ["/api/", "/oauth/token", "/oauth/revoke", "/health", "/hooks/", "/.well-known/"] where path.hasPrefix(prefix) { return false }
+        return request.headers[.accept]?.contains("text/html") == true
+    }
+
+    static func page(_ pages: WebPages, request: Request, status: HTTPResponse.Status) -> Response {
+        let language = Localizer.negotiate(chosen: request.cookies[WebSession.languageCookie]?.value,
+                                           acceptLanguage: request.headers[.acceptLanguage])
+        let (heading, message) = switch status.code {
+        case 404, 405: ("not_found_title", "not_found_message")
+        case 401, 403: ("forbidden_title", "forbidden_message")
+        default: ("error_title", "error_message")
+        }
+        let model = PageModel(pages: pages, language: language, title: heading, session: nil, path: "/")
+        return pages.message(model, heading: pages.localizer.string(heading, language), message: pages.localizer.string(message, language), status: status)
+    }
+
+    private func jsonErrors(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as ChorusError {

@@ -142,6 +142,11 @@ public struct OAuthService: Sendable {
         return IssuedToken(token: token, scopes: scopes, createdAt: now)
     }
 
+    /// Ends one web session (its token stops working at once).
+    public func endSession(token: String) async throws {
+        try await database.revokeToken(hash: SecretGenerator.sha256Hex(token))
+    }
+
     /// Issues a web-session token for a signed-in person (all user scopes).
     public func issueSession(accountID: Int64) async throws -> IssuedToken {
         try await issue(appID: nil, accountID: accountID, scopes: ScopeSet(["read", "write", "follow", "push"]), kind: "session")

@@ -1,0 +1,171 @@
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The web pages people use at their desks and on their phones: sign in and
+/// out, and the home page (compose box and home timeline). Forms work
+/// without JavaScript; `Public/js/compose.js` adds the live counter.
+struct WebController {
+    let services: Services
+    let pages: WebPages
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("login", use: loginForm)
+        router.post("login", use: login)
+        router.post("logout", use: logout)
+        router.get("language", use: language)
+        router.get("/", use: home)
+        router.post("statuses", use: post)
+    }
+
+    // MARK: Signing in and out
+
+    @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if await WebSession.current(request, services: services) != nil { return redirect("/") }
+        return pages.render("login", page(request, session: nil, title: "sign_in_title", path: "/login"))
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let params = try await Params.from(request, context: context)
+        let username = params.string("username") ?? ""
+        var model = page(request, session: nil, title: "sign_in_title", path: "/login")
+        model["username"] = username
+        do {
+            let account = try await services.accounts.authenticate(login: username, password: params.string("password") ?? "",
+                                                                   address: context.remoteAddress)
+            let issued = try await services.oauth.issueSession(accountID: account.id)
+            try await services.database.recordAudit(actorID: account.id, action: "session.signed_in", subject: nil,
+                                                    detail: ["via": "web"], ip: context.remoteAddress)
+            var response = redirect("/")
+            response.setCookie(WebSession.cookie(issued.token, config: services.config))
+            return response
+        } catch let error as ChorusError where error.kind == .tooManyRequests {
+            model["error"] = pages.localizer.string("sign_in_throttled", model.language)
+            return pages.render("login", model, status: .tooManyRequests)
+        } catch let error as ChorusError where error.kind == .unauthorized {
+            model["error"] = pages.localizer.string("sign_in_failed", model.language)
+            return pages.render("login", model, status: .unauthorized)
+        }
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        try await services.oauth.endSession(token: session.token)
+        var response = redirect("/login")
+        response.setCookie(WebSession.cookie("", config: services.config, maxAge: 0))
+        return response
+    }
+
+    /// `/language?lang=en&next=/`: remembers the choice (on the account when
+    /// signed in, in a cookie otherwise) and goes back.
+    @Sendable func language(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let params = Params(query: request)
+        let next = params.string("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        guard let code = params.string("lang"), Localizer.supported.contains(code) else { return redirect(next) }
+        if let session = await WebSession.current(request, services: services) {
+            _ = try await services.accounts.updateProfile(accountID: session.account.id, displayName: nil, note: nil, locale: code)
+        }
+        var response = redirect(next)
+        response.setCookie(Cookie(name: WebSession.languageCookie, value: code, maxAge: 365 * 86_400, path: "/",
+                                  secure: services.config.baseURL.hasPrefix("https://"), httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    // MARK: Home
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = Params(query: request)
+        var model = page(request, session: session, title: "home_title", path: "/")
+        if params.string("posted") != nil { model["notice"] = pages.localizer.string("posted", model.language) }
+        return try await homePage(model, session: session, maxID: params.string("max_id").flatMap { Int64($0) })
+    }
+
+    @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        let text = params.string("status") ?? ""
+        let visibility = params.string("visibility").flatMap(Visibility.init(apiValue:)) ?? .company
+        // The length rule in the reader's language; the service checks it again.
+        let length = PostText.count(text)
+        if length == 0 || length > PostText.maxCharacters {
+            var model = page(request, session: session, title: "home_title", path: "/")
+            model["error"] = length == 0 ? pages.localizer.string("post_empty", model.language)
+                : pages.localizer.string("post_too_long", model.language).replacingOccurrences(of: "{n}", with: String(length))
+            model["draft"] = text
+            return try await homePage(model, session: session, maxID: nil, visibility: visibility, status: .unprocessableContent)
+        }
+        do {
+            _ = try await services.statuses.createStatus(by: session.account, .init(text: text, visibility: visibility))
+            return redirect("/?posted=1")
+        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest || error.kind == .notFound {
+            // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
+            var model = page(request, session: session, title: "home_title", path: "/")
+            model["error"] = error.message
+            model["draft"] = text
+            return try await homePage(model, session: session, maxID: nil, visibility: visibility, status: .unprocessableContent)
+        }
+    }
+
+    private func homePage(_ model: PageModel, session: WebSession, maxID: Int64?, visibility: Visibility = .company,
+                          status: HTTPResponse.Status = .ok) async throws -> Response {
+        var model = model
+        let statuses = try await services.timelines.home(viewer: session.account, page: Page(maxID: maxID, limit: 20))
+        let now = Date()
+        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now) }
+        if statuses.count == 20, let last = statuses.last { model["older"] = "/?max_id=\(last.status.id)" }
+        let draft = model["draft"] as? String ?? ""
+        model["remaining"] = PostText.maxCharacters - PostText.count(draft)
+        model["maxCharacters"] = PostText.maxCharacters
+        model["urlLength"] = PostText.charactersPerURL
+        model["script"] = "/js/compose.js"
+        model["navHome"] = true
+        let strings = pages.localizer.strings(model.language)
+        model["visibilities"] = [Visibility.company, .followers, .direct].map { option in
+            ["value": option.rawValue, "label": strings["visibility_\(option.rawValue)"] ?? option.rawValue, "selected": option == visibility] as [String: Any]
+        }
+        return pages.render("home", model, status: status)
+    }
+
+    private func statusModel(_ hydrated: HydratedStatus, language: String, now: Date) -> [String: Any] {
+        let shown = hydrated.reblog ?? hydrated
+        var model: [String: Any] = [
+            "id": String(hydrated.status.id),
+            "displayName": shown.account.displayName.isEmpty ? shown.account.username : shown.account.displayName,
+            "username": shown.account.username,
+            "iso": JSON.timestamp(shown.status.createdAt),
+            "exact": JSON.timestamp(shown.status.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC",
+            "relative": pages.localizer.relative(shown.status.createdAt, now: now, language),
+            "html": shown.status.contentHtml,
+        ]
+        if hydrated.reblog != nil {
+            model["rebloggedBy"] = hydrated.account.displayName.isEmpty ? hydrated.account.username : hydrated.account.displayName
+        }
+        if let team = shown.team { model["team"] = team.name }
+        return model
+    }
+
+    // MARK: Helpers
+
+    func page(_ request: Request, session: WebSession?, title: String, path: String) -> PageModel {
+        let chosen = session?.account.locale ?? request.cookies[WebSession.languageCookie]?.value
+        let language = Localizer.negotiate(chosen: chosen, acceptLanguage: request.headers[.acceptLanguage])
+        return PageModel(pages: pages, language: language, title: title, session: session, path: path)
+    }
+
+    func badForm(_ request: Request, session: WebSession) -> Response {
+        let model = page(request, session: session, title: "error_title", path: "/")
+        return pages.message(model, heading: pages.localizer.string("error_title", model.language),
+                             message: pages.localizer.string("bad_form", model.language), status: .forbidden)
+    }
+
+    func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}

@@ -1,0 +1,45 @@
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import Crypto
+import Foundation
+import Hummingbird
+
+/// A signed-in browser: the session cookie holds a token of kind `session`
+/// (so deactivation and sign-out revoke it like any token), and every form
+/// carries a token derived from it (CSRF).
+struct WebSession: Sendable {
+    static let cookieName = "chorus_session"
+    static let languageCookie = "chorus_lang"
+
+    let token: String
+    let principal: Principal
+    let account: AccountRecord
+
+    /// The form token of this session: an HMAC of a fixed label keyed by the
+    /// session token, so it needs no storage and dies with the session.
+    var csrf: String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("chorus-csrf".utf8), using: SymmetricKey(data: Data(token.utf8)))
+        return Data(mac).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The session of a request's cookie, if it is valid and its person active.
+    static func current(_ request: Request, services: Services) async -> WebSession? {
+        guard let token = request.cookies[cookieName]?.value, !token.isEmpty,
+              let principal = try? await services.oauth.authenticate(bearer: token),
+              let account = principal.account, account.isActive else { return nil }
+        return WebSession(token: token, principal: principal, account: account)
+    }
+
+    /// Whether a submitted form token belongs to this session.
+    func accepts(_ submitted: String?) -> Bool {
+        guard let submitted else { return false }
+        return SecretGenerator.constantTimeEquals(submitted, csrf)
+    }
+
+    /// The session cookie: HttpOnly, SameSite=Lax, Secure behind https.
+    static func cookie(_ value: String, config: ChorusConfig, maxAge: Int? = 30 * 86_400) -> Cookie {
+        Cookie(name: cookieName, value: value, maxAge: maxAge, path: "/", secure: config.baseURL.hasPrefix("https://"),
+               httpOnly: true, sameSite: .lax)
+    }
+}

@@ -1,0 +1,141 @@
+import ChorusCore
+import ChorusServices
+import ChorusTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Web pages: sign-in, home, compose, languages")
+struct WebPagesTests {
+    static let html: HTTPFields = [.accept: "text/html"]
+
+    /// Signs in through the form; returns the session cookie ("name=value").
+    func signIn(_ client: any TestClientProtocol, _ username: String) async throws -> String {
+        let response = try await client.call(.post, "/login", form: ["username": username, "password": TestFixture.password])
+        #expect(response.status == 303)
+        #expect(response.headers[.location] == "/")
+        let cookie = try #require(response.headers[.setCookie])
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
+        return String(cookie.prefix { $0 != ";" })
+    }
+
+    func csrf(in page: ChorusTestSupport.TestResponse) -> String? {
+        guard let range = page.text.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else { return nil }
+        return String(page.text[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+    }
+
+    // MARK: Tests
+
+    @Test func signedOutVisitorsSeeOnlyTheSignInPage() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        _ = try await fixture.post(alice, "内部消息")
+        try await TestAPI(fixture).run { client in
+            let home = try await client.call(.get, "/", headers: Self.html)
+            #expect(home.status == 303 && home.headers[.location] == "/login")
+            let login = try await client.call(.get, "/login", headers: [.acceptLanguage: "zh-CN,zh;q=0.9"])
+            #expect(login.status == 200)
+            #expect(login.text.contains("<html lang=\"zh-Hans\">") && login.text.contains("登录 Chorus"))
+            #expect(!login.text.contains("内部消息"))
+            #expect(login.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            let bad = try await client.call(.post, "/login", form: ["username": "alice", "password": "wrong password"],
+                                            headers: [.acceptLanguage: "en"])
+            #expect(bad.status == 401 && bad.text.contains("That username and password do not match."))
+            #expect(bad.headers[.setCookie] == nil)
+        }
+    }
+
+    @Test func homeShowsTheTimelineAndPostsWithTheFormToken() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        _ = try await fixture.services.follows.follow(alice.id, by: bob)
+        _ = try await fixture.post(alice, "周五发布会 #发布会#")
+        try await TestAPI(fixture).run { client in
+            let cookie = try await signIn(client, "bob")
+            let home = try await client.call(.get, "/", headers: [.cookie: cookie])
+            #expect(home.status == 200)
+            #expect(home.text.contains("周五发布会") && home.text.contains("id=\"compose\""))
+            #expect(home.text.contains("/js/compose.js"))
+            let token = try #require(csrf(in: home))
+            // Without the form token: refused, nothing posted.
+            let forged = try await client.call(.post, "/statuses", form: ["status": "forged"], headers: [.cookie: cookie])
+            #expect(forged.status == 403)
+            let posted = try await client.call(.post, "/statuses", form: ["status": "大家好 👩‍💻", "csrf": token], headers: [.cookie: cookie])
+            #expect(posted.status == 303 && posted.headers[.location] == "/?posted=1")
+            let after = try await client.call(.get, "/?posted=1", headers: [.cookie: cookie])
+            #expect(after.text.contains("大家好 👩‍💻") && !after.text.contains("forged"))
+            // Over 140 without JavaScript: the server's error on the page, the draft kept.
+            let long = String(repeating: "长", count: 141)
+            let refused = try await client.call(.post, "/statuses", form: ["status": long, "csrf": token],
+                                                headers: [.cookie: cookie])
+            #expect(refused.status == 422)
+            #expect(refused.text.contains("role=\"alert\"") && refused.text.contains("141") && refused.text.contains(long))
+        }
+    }
+
+    @Test func signingOutEndsTheSession() async throws {
+        let fixture = try TestFixture()
+        _ = try await fixture.user("alice")
+        try await TestAPI(fixture).run { client in
+            let cookie = try await signIn(client, "alice")
+            let home = try await client.call(.get, "/", headers: [.cookie: cookie])
+            let token = try #require(csrf(in: home))
+            let out = try await client.call(.post, "/logout", form: ["csrf": token], headers: [.cookie: cookie])
+            #expect(out.status == 303 && out.headers[.location] == "/login")
+            // The old cookie no longer works, even if a browser kept it.
+            let again = try await client.call(.get, "/", headers: [.cookie: cookie])
+            #expect(again.status == 303 && again.headers[.location] == "/login")
+        }
+    }
+
+    @Test func deactivationEndsWebSessionsAtOnce() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        try await TestAPI(fixture).run { client in
+            let cookie = try await signIn(client, "alice")
+            _ = try await fixture.services.accounts.deactivate(accountID: alice.id, actor: nil)
+            let home = try await client.call(.get, "/", headers: [.cookie: cookie])
+            #expect(home.status == 303 && home.headers[.location] == "/login")
+        }
+    }
+
+    @Test func languageFollowsTheChoiceThenTheBrowser() async throws {
+        let fixture = try TestFixture()
+        _ = try await fixture.user("alice")
+        try await TestAPI(fixture).run { client in
+            let traditional = try await client.call(.get, "/login", headers: [.acceptLanguage: "zh-TW"])
+            #expect(traditional.text.contains("<html lang=\"zh-Hant\">") && traditional.text.contains("登入 Chorus"))
+            let english = try await client.call(.get, "/login", headers: [.acceptLanguage: "fr, en;q=0.5"])
+            #expect(english.text.contains("Sign in to Chorus"))
+            let fallback = try await client.call(.get, "/login", headers: [.acceptLanguage: "fr"])
+            #expect(fallback.text.contains("<html lang=\"zh-Hans\">"))
+            // Choosing a language: remembered for a signed-out browser in a cookie…
+            let chosen = try await client.call(.get, "/language?lang=en&next=/login", headers: [.acceptLanguage: "zh-CN"])
+            #expect(chosen.status == 303 && chosen.headers[.location] == "/login")
+            let languageCookie = String(try #require(chosen.headers[.setCookie]).prefix { $0 != ";" })
+            let login = try await client.call(.get, "/login", headers: [.cookie: languageCookie, .acceptLanguage: "zh-CN"])
+            #expect(login.text.contains("Sign in to Chorus"))
+            // …and on the account for a signed-in person; other sites can't be the next page.
+            let session = try await signIn(client, "alice")
+            let offsite = try await client.call(.get, "/language?lang=zh-Hant&next=//evil.example", headers: [.cookie: session])
+            #expect(offsite.headers[.location] == "/")
+            let home = try await client.call(.get, "/", headers: [.cookie: session, .acceptLanguage: "en"])
+            #expect(home.text.contains("<html lang=\"zh-Hant\">") && home.text.contains("有什麼新鮮事"))
+        }
+    }
+
+    @Test func browsersGetFriendlyErrorPagesAndTheAPIGetsJSON() async throws {
+        let fixture = try TestFixture()
+        try await TestAPI(fixture).run { client in
+            let page = try await client.call(.get, "/no/such/page", headers: [.accept: "text/html", .acceptLanguage: "en"])
+            #expect(page.status == 404)
+            #expect(page.headers[.contentType]?.hasPrefix("text/html") == true && page.text.contains("This page does not exist"))
+            let api = try await client.call(.get, "/api/v1/no/such/route", headers: [.accept: "text/html"])
+            #expect(api.status == 404 || api.status == 401)
+            #expect(api.object?["error"] is String)
+        }
+    }
+}
