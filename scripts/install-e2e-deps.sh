@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Creates the Python environment the end-to-end tests use (Mastodon.py,
-# toot, pytest), once.
+# Installs what the end-to-end tests use: headless Chromium, its driver and
+# CJK fonts from Debian (the browser tests), and a Python environment with
+# Mastodon.py, toot, Selenium and pytest, once.
 set -euo pipefail
 venv=${1:-.venv}
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+fi
 requirements="Tests/e2e/requirements.txt"
 stamp="$venv/.installed"
 if [ -f "$stamp" ] && [ "$stamp" -nt "$requirements" ]; then exit 0; fi

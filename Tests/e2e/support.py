@@ -45,7 +45,8 @@ class Person:
 # alice, bob, carol, dave: the Mastodon.py tests (bob follows alice, carol follows
 # nobody, dave gets deactivated). erin, frank, henry: the raw HTTP tests (frank
 # follows erin, henry gets deactivated). tooter: the toot tests (erin also
-# signs in with `toot login`).
+# signs in with `toot login`). wendy, xiaoming, yuki: the browser tests (wendy
+# follows xiaoming; yuki switches languages).
 PEOPLE = {
     person.username: person
     for person in [
@@ -57,6 +58,9 @@ PEOPLE = {
         Person("frank", "frank-password-66", "frank@chorus.test", "Frank 吴"),
         Person("henry", "henry-password-77", "henry@chorus.test", "Henry 孙"),
         Person("tooter", "tooter-password-8", "tooter@chorus.test", "Toot 用户"),
+        Person("wendy", "wendy-password-99", "wendy@chorus.test", "Wendy 吴"),
+        Person("xiaoming", "xiaoming-password-1", "xiaoming@chorus.test", "小明"),
+        Person("yuki", "yuki-password-22", "yuki@chorus.test", "Yuki 林"),
     ]
 }
 

@@ -1,0 +1,113 @@
+"""The web pages in a real browser: headless Chromium driven by Selenium
+against the real server. Needs Debian's `chromium` and `chromium-driver`
+(`make test` installs them)."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Iterator
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from support import PEOPLE, ChorusServer, unique
+
+WAIT = 10
+
+
+def make_browser(language: str = "zh-CN", javascript: bool = True) -> WebDriver:
+    options = Options()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1200,900", f"--lang={language}"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {
+        "intl.accept_languages": language,
+        "profile.managed_default_content_settings.javascript": 1 if javascript else 2,
+    })
+    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
+    driver = make_browser()
+    yield driver
+    driver.quit()
+
+
+def sign_in(driver: WebDriver, chorus: ChorusServer, username: str) -> None:
+    driver.get(chorus.url("/login"))
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PEOPLE[username].password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.ID, "compose")))
+
+
+# MARK: Tests
+
+
+def test_sign_in_and_post_in_chinese(chorus: ChorusServer, browser: WebDriver) -> None:
+    sign_in(browser, chorus, "wendy")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
+    text = unique("网页发帖测试 #发布会#")
+    browser.find_element(By.ID, "status").send_keys(text)
+    browser.find_element(By.ID, "post-button").click()
+    notice = WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
+    assert notice.text == "已发布。"
+    first = browser.find_element(By.CSS_SELECTOR, "article.status .content")
+    assert text.split(" #")[0] in first.text
+
+
+def test_counter_counts_like_the_server_and_turns_red_past_140(chorus: ChorusServer, browser: WebDriver) -> None:
+    sign_in(browser, chorus, "wendy")
+    area = browser.find_element(By.ID, "status")
+    counter = browser.find_element(By.ID, "counter")
+    button = browser.find_element(By.ID, "post-button")
+    assert counter.text == "140"
+    # An emoji ZWJ sequence is one character, a link is 23 whatever its length.
+    area.send_keys("👩‍💻 https://example.com/a/very/long/path/that/is/longer/than/twenty-three")
+    WebDriverWait(browser, WAIT).until(lambda _: counter.text == str(140 - 1 - 1 - 23))
+    area.clear()
+    area.send_keys("长" * 140)
+    WebDriverWait(browser, WAIT).until(lambda _: counter.text == "0")
+    assert button.is_enabled()
+    assert "over" not in (counter.get_attribute("class") or "")
+    area.send_keys("长")
+    WebDriverWait(browser, WAIT).until(lambda _: counter.text == "-1")
+    assert "over" in counter.get_attribute("class")
+    assert counter.value_of_css_property("color") in ("rgba(180, 35, 24, 1)", "rgb(180, 35, 24)")
+    assert not button.is_enabled()
+
+
+def test_an_over_long_post_without_javascript_gets_the_servers_error(chorus: ChorusServer) -> None:
+    driver = make_browser(javascript=False)
+    try:
+        sign_in(driver, chorus, "wendy")
+        driver.find_element(By.ID, "status").send_keys("长" * 141)
+        driver.find_element(By.ID, "post-button").click()
+        error = WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.ID, "compose-error")))
+        assert "141" in error.text and "140" in error.text
+        assert driver.find_element(By.ID, "status").get_attribute("value") == "长" * 141
+    finally:
+        driver.quit()
+
+
+def test_switching_language(chorus: ChorusServer, browser: WebDriver) -> None:
+    browser.get(chorus.url("/login"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "登录 Chorus"
+    browser.find_element(By.CSS_SELECTOR, ".languages a[lang='en']").click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Sign in to Chorus")
+    sign_in(browser, chorus, "yuki")
+    assert browser.find_element(By.ID, "compose-heading").text == "What's happening?"
+    browser.find_element(By.CSS_SELECTOR, ".languages a[lang='zh-Hant']").click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "compose-heading").text == "有什麼新鮮事？")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hant"
