@@ -76,6 +76,35 @@ struct WebPagesTests {
         }
     }
 
+    @Test func profilesShowPostsAndFollowWithTheFormToken() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        _ = try await fixture.post(alice, "alice 的公开动态")
+        _ = try await fixture.post(alice, "只给粉丝看", visibility: .followers)
+        try await TestAPI(fixture).run { client in
+            let cookie = try await signIn(client, "bob")
+            let before = try await client.call(.get, "/@alice", headers: [.cookie: cookie])
+            #expect(before.status == 200)
+            #expect(before.text.contains("alice 的公开动态") && !before.text.contains("只给粉丝看"))
+            #expect(before.text.contains("action=\"/@alice/follow\""))
+            let token = try #require(csrf(in: before))
+            let forged = try await client.call(.post, "/@alice/follow", form: [:], headers: [.cookie: cookie])
+            #expect(forged.status == 403)
+            let followed = try await client.call(.post, "/@alice/follow", form: ["csrf": token], headers: [.cookie: cookie])
+            #expect(followed.status == 303 && followed.headers[.location] == "/@alice")
+            let after = try await client.call(.get, "/@alice", headers: [.cookie: cookie])
+            #expect(after.text.contains("只给粉丝看") && after.text.contains("action=\"/@alice/unfollow\""))
+            #expect(try await fixture.services.follows.relationships([alice.id], viewer: bob).first?.following == true)
+            let missing = try await client.call(.get, "/@nobody", headers: [.cookie: cookie, .accept: "text/html"])
+            #expect(missing.status == 404 && missing.headers[.contentType]?.hasPrefix("text/html") == true)
+            let signedOut = try await client.call(.get, "/@alice")
+            #expect(signedOut.status == 303 && !signedOut.text.contains("alice 的公开动态"))
+            let liveSignedOut = try await client.call(.get, "/live")
+            #expect(liveSignedOut.status == 401)
+        }
+    }
+
     @Test func signingOutEndsTheSession() async throws {
         let fixture = try TestFixture()
         _ = try await fixture.user("alice")

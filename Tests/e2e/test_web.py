@@ -111,3 +111,24 @@ def test_switching_language(chorus: ChorusServer, browser: WebDriver) -> None:
     browser.find_element(By.CSS_SELECTOR, ".languages a[lang='zh-Hant']").click()
     WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "compose-heading").text == "有什麼新鮮事？")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hant"
+
+
+def test_following_someone_shows_their_new_post_live(chorus: ChorusServer, browser: WebDriver) -> None:
+    sign_in(browser, chorus, "wendy")
+    browser.get(chorus.url("/@xiaoming"))
+    button = browser.find_element(By.ID, "follow-button")
+    assert button.text == "关注"
+    button.click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "follow-button").text == "取消关注")
+    browser.get(chorus.url("/"))
+    WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.ID, "feed")))
+    # Let the page's event stream connect, then post from elsewhere (the API).
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(
+        "return performance.getEntriesByType('resource').some(function (e) { return e.name.indexOf('/live') >= 0; })"))
+    text = unique("实时更新测试")
+    before = browser.current_url
+    chorus.post_status("xiaoming", text)
+    card = WebDriverWait(browser, WAIT).until(
+        lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, "article.status") if text in c.text), None))
+    assert "@xiaoming" in card.text
+    assert browser.current_url == before  # no reload

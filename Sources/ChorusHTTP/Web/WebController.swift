@@ -4,6 +4,7 @@ import ChorusStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 
 /// The web pages people use at their desks and on their phones: sign in and
 /// out, and the home page (compose box and home timeline). Forms work
@@ -19,6 +20,10 @@ struct WebController {
         router.get("language", use: language)
         router.get("/", use: home)
         router.post("statuses", use: post)
+        router.get("live", use: live)
+        router.get("@{username}", use: profile)
+        router.post("@{username}/follow", use: follow)
+        router.post("@{username}/unfollow", use: unfollow)
     }
 
     // MARK: Signing in and out
@@ -124,7 +129,8 @@ struct WebController {
         model["remaining"] = PostText.maxCharacters - PostText.count(draft)
         model["maxCharacters"] = PostText.maxCharacters
         model["urlLength"] = PostText.charactersPerURL
-        model["script"] = "/js/compose.js"
+        model["scripts"] = maxID == nil ? ["/js/compose.js", "/js/live.js"] : ["/js/compose.js"]
+        model["live"] = maxID == nil
         model["navHome"] = true
         let strings = pages.localizer.strings(model.language)
         model["visibilities"] = [Visibility.company, .followers, .direct].map { option in
@@ -149,6 +155,104 @@ struct WebController {
         }
         if let team = shown.team { model["team"] = team.name }
         return model
+    }
+
+    // MARK: Live updates
+
+    /// Server-sent events for the signed-in person's home page: each new post
+    /// of their home timeline as the HTML of its card (rendered for them,
+    /// so they only ever receive what they may see), and deletions.
+    @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else {
+            return Response(status: .unauthorized, headers: [.cacheControl: "no-store"])
+        }
+        let language = page(request, session: session, title: "home_title", path: "/").language
+        let strings = pages.localizer.strings(language)
+        let messages = services.streams.subscribe(accountID: session.account.id, kind: .user)
+        let services = services
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: ":)\n\n"))
+            let feed = StreamingController.withHeartbeats(messages)
+            try await withGracefulShutdownHandler {
+                for await item in feed.stream {
+                    guard let message = item else {
+                        try await writer.write(ByteBuffer(string: ":thump\n\n"))
+                        continue
+                    }
+                    switch message {
+                    case .update(let id):
+                        guard let status = try? await services.statuses.status(id: id, viewer: session.account) else { continue }
+                        var card = statusModel(status, language: language, now: Date())
+                        card["t"] = strings
+                        let html = pages.library.render(card, withTemplate: "status") ?? ""
+                        let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined()
+                        try await writer.write(ByteBuffer(string: "event: status\n\(data)\n"))
+                    case .delete(let id):
+                        try await writer.write(ByteBuffer(string: "event: delete\ndata: \(id)\n\n"))
+                    case .notification:
+                        continue
+                    }
+                }
+            } onGracefulShutdown: {
+                feed.stop()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
+    }
+
+    // MARK: Profiles
+
+    @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let username = context.parameters.get("username") ?? ""
+        var model = page(request, session: session, title: username, path: "/@\(username)")
+        guard let account = try? await services.accounts.account(username: username), account.isActive else {
+            return pages.message(model, heading: pages.localizer.string("not_found_title", model.language),
+                                 message: pages.localizer.string("not_found_message", model.language), status: .notFound)
+        }
+        let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
+        let statuses = try await services.timelines.account(account.id, viewer: session.account, filter: AccountStatusesFilter(),
+                                                            page: Page(maxID: maxID, limit: 20))
+        let now = Date()
+        let name = account.displayName.isEmpty ? account.username : account.displayName
+        model["title"] = name
+        model["profile"] = [
+            "displayName": name, "username": account.username,
+            "note": account.note.isEmpty ? "" : HTMLRenderer(baseURL: services.config.baseURL).render(TextParser.parse(account.note), knownUsernames: []),
+            "statuses": account.statusesCount, "following": account.followingCount, "followers": account.followersCount,
+        ] as [String: Any]
+        if account.id != session.account.id {
+            let relationship = try await services.follows.relationships([account.id], viewer: session.account).first
+            model["canFollow"] = true
+            model["following"] = relationship?.following ?? false
+            model["followsYou"] = relationship?.followedBy ?? false
+        }
+        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now) }
+        if statuses.count == 20, let last = statuses.last { model["older"] = "/@\(account.username)?max_id=\(last.status.id)" }
+        return pages.render("profile", model)
+    }
+
+    @Sendable func follow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await changeFollow(request, context: context, follow: true)
+    }
+
+    @Sendable func unfollow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await changeFollow(request, context: context, follow: false)
+    }
+
+    private func changeFollow(_ request: Request, context: AppRequestContext, follow: Bool) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        let username = context.parameters.get("username") ?? ""
+        let account = try await services.accounts.account(username: username)
+        if follow {
+            _ = try await services.follows.follow(account.id, by: session.account)
+        } else {
+            _ = try await services.follows.unfollow(account.id, by: session.account)
+        }
+        return redirect("/@\(account.username)")
     }
 
     // MARK: Helpers
