@@ -105,6 +105,44 @@ struct WebPagesTests {
         }
     }
 
+    @Test func teamPagesKeepPrivateTeamsWalled() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        _ = try await fixture.user("bob")
+        var open = TeamService.Settings(name: "发布组 Release", slug: "release")
+        open.joinPolicy = .open
+        _ = try await fixture.services.teams.createTeam(by: alice, open)
+        var secret = TeamService.Settings(name: "猎鹰计划", slug: "falcon")
+        secret.privacy = .private
+        secret.joinPolicy = .invite
+        let falcon = try await fixture.services.teams.createTeam(by: alice, secret).team
+        var draft = StatusService.Draft(text: "原型机下周到货")
+        draft.teamID = falcon.id
+        _ = try await fixture.services.statuses.createStatus(by: alice, draft)
+        try await TestAPI(fixture).run { client in
+            let cookie = try await signIn(client, "bob")
+            let list = try await client.call(.get, "/teams", headers: [.cookie: cookie])
+            #expect(list.text.contains("/teams/release") && !list.text.contains("猎鹰计划"))
+            let walled = try await client.call(.get, "/teams/falcon", headers: [.cookie: cookie, .accept: "text/html"])
+            #expect(walled.status == 404 && !walled.text.contains("原型机"))
+            let release = try await client.call(.get, "/teams/release", headers: [.cookie: cookie])
+            #expect(release.status == 200 && release.text.contains("action=\"/teams/release/join\""))
+            let token = try #require(csrf(in: release))
+            let joined = try await client.call(.post, "/teams/release/join", form: ["csrf": token], headers: [.cookie: cookie])
+            #expect(joined.status == 303)
+            let member = try await client.call(.get, "/teams/release", headers: [.cookie: cookie])
+            #expect(member.text.contains("name=\"team_id\"") && member.text.contains("action=\"/teams/release/leave\""))
+            let teamID = try #require(member.text.range(of: #"name="team_id" value="\d+""#, options: .regularExpression)
+                .map { String(member.text[$0].filter(\.isNumber)) })
+            let posted = try await client.call(.post, "/statuses", form: ["status": "团队里的第一条", "csrf": token, "team_id": teamID,
+                                                                         "next": "/teams/release"], headers: [.cookie: cookie])
+            #expect(posted.status == 303 && posted.headers[.location] == "/teams/release")
+            #expect(try await client.call(.get, "/teams/release", headers: [.cookie: cookie]).text.contains("团队里的第一条"))
+            let company = try await client.call(.get, "/public", headers: [.cookie: cookie])
+            #expect(company.status == 200 && !company.text.contains("团队里的第一条") && !company.text.contains("原型机"))
+        }
+    }
+
     @Test func signingOutEndsTheSession() async throws {
         let fixture = try TestFixture()
         _ = try await fixture.user("alice")

@@ -5,6 +5,7 @@ against the real server. Needs Debian's `chromium` and `chromium-driver`
 from __future__ import annotations
 
 import shutil
+import uuid
 from typing import Iterator
 
 import pytest
@@ -132,3 +133,17 @@ def test_following_someone_shows_their_new_post_live(chorus: ChorusServer, brows
         lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, "article.status") if text in c.text), None))
     assert "@xiaoming" in card.text
     assert browser.current_url == before  # no reload
+
+
+def test_a_private_team_is_not_found_for_a_non_member(chorus: ChorusServer, browser: WebDriver) -> None:
+    slug = "secret" + uuid.uuid4().hex[:8]
+    response = chorus.post("/api/v1/chorus/teams", "alice", data={
+        "name": "机密项目", "slug": slug, "privacy": "private", "join_policy": "invite"})
+    assert response.status_code in (200, 201), response.text
+    chorus.post_status("alice", "机密项目的内部消息", chorus_team_id=response.json()["id"], visibility="team")
+    sign_in(browser, chorus, "wendy")
+    browser.get(chorus.url(f"/teams/{slug}"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "找不到页面"
+    assert "机密项目" not in browser.page_source
+    browser.get(chorus.url("/teams"))
+    assert slug not in browser.page_source

@@ -21,6 +21,11 @@ struct WebController {
         router.get("/", use: home)
         router.post("statuses", use: post)
         router.get("live", use: live)
+        router.get("public", use: company)
+        router.get("teams", use: teams)
+        router.get("teams/:slug", use: team)
+        router.post("teams/:slug/join", use: joinTeam)
+        router.post("teams/:slug/leave", use: leaveTeam)
         router.get("@{username}", use: profile)
         router.post("@{username}/follow", use: follow)
         router.post("@{username}/unfollow", use: unfollow)
@@ -96,26 +101,124 @@ struct WebController {
         let params = try await Params.from(request, context: context)
         guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
         let text = params.string("status") ?? ""
-        let visibility = params.string("visibility").flatMap(Visibility.init(apiValue:)) ?? .company
+        let teamID = params.string("team_id").flatMap { Int64($0) }
+        let visibility = teamID != nil ? .team : params.string("visibility").flatMap(Visibility.init(apiValue:)) ?? .company
+        let next = params.string("next").flatMap { $0.hasPrefix("/teams/") ? $0 : nil }
+        var draft = StatusService.Draft(text: text, visibility: visibility)
+        draft.teamID = teamID
         // The length rule in the reader's language; the service checks it again.
         let length = PostText.count(text)
+        var problem: String?
         if length == 0 || length > PostText.maxCharacters {
-            var model = page(request, session: session, title: "home_title", path: "/")
-            model["error"] = length == 0 ? pages.localizer.string("post_empty", model.language)
-                : pages.localizer.string("post_too_long", model.language).replacingOccurrences(of: "{n}", with: String(length))
-            model["draft"] = text
-            return try await homePage(model, session: session, maxID: nil, visibility: visibility, status: .unprocessableContent)
+            let language = page(request, session: session, title: "home_title", path: "/").language
+            problem = length == 0 ? pages.localizer.string("post_empty", language)
+                : pages.localizer.string("post_too_long", language).replacingOccurrences(of: "{n}", with: String(length))
+        } else {
+            do {
+                _ = try await services.statuses.createStatus(by: session.account, draft)
+                return redirect(next ?? "/?posted=1")
+            } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
+                // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
+                problem = error.message
+            }
         }
+        if let next, let slug = next.split(separator: "/").last {
+            var model = page(request, session: session, title: "teams_title", path: next)
+            model["error"] = problem
+            return try await teamPage(model, slug: String(slug), session: session, maxID: nil, status: .unprocessableContent)
+        }
+        var model = page(request, session: session, title: "home_title", path: "/")
+        model["error"] = problem
+        model["draft"] = text
+        return try await homePage(model, session: session, maxID: nil, visibility: visibility, status: .unprocessableContent)
+    }
+
+    // MARK: Company and teams
+
+    @Sendable func company(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
+        var model = page(request, session: session, title: "company_title", path: "/public")
+        let statuses = try await services.timelines.company(viewer: session.account, page: Page(maxID: maxID, limit: 20))
+        let now = Date()
+        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now) }
+        if statuses.count == 20, let last = statuses.last { model["older"] = "/public?max_id=\(last.status.id)" }
+        model["navCompany"] = true
+        return pages.render("company", model)
+    }
+
+    @Sendable func teams(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        var model = page(request, session: session, title: "teams_title", path: "/teams")
+        let views = try await services.teams.teams(viewer: session.account, mine: false)
+        model["teams"] = views.map { view in
+            ["slug": view.team.slug, "name": view.team.name, "description": view.team.description, "private": view.team.privacy == .private,
+             "members": view.team.membersCount, "role": view.role != nil] as [String: Any]
+        }
+        model["navTeams"] = true
+        return pages.render("teams", model)
+    }
+
+    /// A team's page; a private team is a 404 to anyone outside it (like the API).
+    @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let slug = context.parameters.get("slug") ?? ""
+        let model = page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
+        return try await teamPage(model, slug: slug, session: session, maxID: Params(query: request).string("max_id").flatMap { Int64($0) })
+    }
+
+    @Sendable func joinTeam(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await changeMembership(request, context: context, join: true)
+    }
+
+    @Sendable func leaveTeam(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await changeMembership(request, context: context, join: false)
+    }
+
+    private func changeMembership(_ request: Request, context: AppRequestContext, join: Bool) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        let slug = context.parameters.get("slug") ?? ""
+        let view = try await services.teams.team(slug: slug, viewer: session.account)
         do {
-            _ = try await services.statuses.createStatus(by: session.account, .init(text: text, visibility: visibility))
-            return redirect("/?posted=1")
-        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest || error.kind == .notFound {
-            // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
-            var model = page(request, session: session, title: "home_title", path: "/")
+            _ = join ? try await services.teams.join(id: view.team.id, by: session.account)
+                : try await services.teams.leave(id: view.team.id, by: session.account)
+        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .forbidden {
+            var model = page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
             model["error"] = error.message
-            model["draft"] = text
-            return try await homePage(model, session: session, maxID: nil, visibility: visibility, status: .unprocessableContent)
+            return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
         }
+        return redirect("/teams/\(view.team.slug)")
+    }
+
+    private func teamPage(_ model: PageModel, slug: String, session: WebSession, maxID: Int64?,
+                          status: HTTPResponse.Status = .ok) async throws -> Response {
+        var model = model
+        let view = try await services.teams.team(slug: slug, viewer: session.account)
+        let team = view.team
+        let feed = try await services.teams.timeline(of: team.id, viewer: session.account, filter: TeamFeedFilter(), page: Page(maxID: maxID, limit: 20))
+        let members = try await services.teams.members(id: team.id, viewer: session.account, limit: 80, offset: 0)
+        let now = Date()
+        model["title"] = team.name
+        model["team"] = ["id": String(team.id), "slug": team.slug, "name": team.name, "description": team.description,
+                         "private": team.privacy == .private, "members": team.membersCount] as [String: Any]
+        model["isMember"] = view.role != nil
+        model["requested"] = view.requested
+        model["canJoin"] = view.role == nil && !view.requested && !team.isArchived && team.joinPolicy != .invite
+        model["hasPinned"] = !feed.pinned.isEmpty
+        model["pinned"] = feed.pinned.map { statusModel($0, language: model.language, now: now) }
+        model["statuses"] = feed.posts.map { statusModel($0, language: model.language, now: now) }
+        if feed.posts.count == 20, let last = feed.posts.last { model["older"] = "/teams/\(team.slug)?max_id=\(last.status.id)" }
+        model["memberList"] = members.map { member in
+            ["username": member.account.username, "displayName": member.account.displayName.isEmpty ? member.account.username : member.account.displayName,
+             "role": member.role == .member ? "" : pages.localizer.string("team_role_\(member.role.rawValue)", model.language)] as [String: Any]
+        }
+        model["maxCharacters"] = PostText.maxCharacters
+        model["urlLength"] = PostText.charactersPerURL
+        model["scripts"] = ["/js/compose.js"]
+        model["navTeams"] = true
+        return pages.render("team", model, status: status)
     }
 
     private func homePage(_ model: PageModel, session: WebSession, maxID: Int64?, visibility: Visibility = .company,
