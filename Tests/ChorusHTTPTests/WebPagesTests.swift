@@ -143,6 +143,54 @@ struct WebPagesTests {
         }
     }
 
+    @Test func cardsFavouriteRepostReplyQuoteAndDelete() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        _ = try await fixture.services.follows.follow(alice.id, by: bob)
+        let post = try await fixture.post(alice, "周五发布会")
+        let limited = try await fixture.post(alice, "只给粉丝", visibility: .followers)
+        try await TestAPI(fixture).run { client in
+            let cookie = try await signIn(client, "bob")
+            let home = try await client.call(.get, "/", headers: [.cookie: cookie])
+            let token = try #require(csrf(in: home))
+            let id = post.status.id
+            #expect(home.text.contains("action=\"/statuses/\(id)/favourite\"") && home.text.contains("action=\"/statuses/\(id)/reblog\""))
+            #expect(!home.text.contains("action=\"/statuses/\(limited.status.id)/reblog\""))
+            #expect(!home.text.contains("action=\"/statuses/\(id)/delete\""))
+            let liked = try await client.call(.post, "/statuses/\(id)/favourite", form: ["csrf": token, "next": "/"], headers: [.cookie: cookie])
+            #expect(liked.status == 303 && liked.headers[.location] == "/")
+            let reposted = try await client.call(.post, "/statuses/\(id)/reblog", form: ["csrf": token, "next": "//evil.example"],
+                                                 headers: [.cookie: cookie])
+            #expect(reposted.headers[.location] == "/")
+            let after = try await fixture.services.statuses.status(id: id, viewer: bob)
+            #expect(after.favourited && after.reblogged && after.status.favouritesCount == 1)
+            // The thread page: reply and quote forms.
+            let thread = try await client.call(.get, "/@alice/\(id)", headers: [.cookie: cookie])
+            #expect(thread.status == 200 && thread.text.contains("name=\"in_reply_to_id\" value=\"\(id)\""))
+            #expect(thread.text.contains("@alice ") && thread.text.contains("name=\"quoted_status_id\""))
+            let replied = try await client.call(.post, "/statuses", form: ["csrf": token, "status": "@alice 收到", "in_reply_to_id": String(id),
+                                                                          "next": "/@alice/\(id)"], headers: [.cookie: cookie])
+            #expect(replied.status == 303 && replied.headers[.location] == "/@alice/\(id)")
+            let quoted = try await client.call(.post, "/statuses", form: ["csrf": token, "status": "转发：大家注意", "quoted_status_id": String(id),
+                                                                         "next": "/"], headers: [.cookie: cookie])
+            #expect(quoted.status == 303)
+            let withReply = try await client.call(.get, "/@alice/\(id)", headers: [.cookie: cookie])
+            #expect(withReply.text.contains("收到"))
+            let home2 = try await client.call(.get, "/", headers: [.cookie: cookie])
+            #expect(home2.text.contains("转发：大家注意") && home2.text.contains("class=\"quoted\""))
+            // Bob deletes his reply from its card.
+            let replyID = try #require(try await fixture.services.statuses.context(id: id, viewer: bob).descendants.first?.status.id)
+            let deleted = try await client.call(.post, "/statuses/\(replyID)/delete", form: ["csrf": token, "next": "/@alice/\(id)"],
+                                                headers: [.cookie: cookie])
+            #expect(deleted.status == 303)
+            #expect(!(try await client.call(.get, "/@alice/\(id)", headers: [.cookie: cookie])).text.contains("收到"))
+            // Someone else's post cannot be deleted.
+            let refused = try await client.call(.post, "/statuses/\(id)/delete", form: ["csrf": token], headers: [.cookie: cookie, .accept: "text/html"])
+            #expect(refused.status == 403 || refused.status == 404)
+        }
+    }
+
     @Test func signingOutEndsTheSession() async throws {
         let fixture = try TestFixture()
         _ = try await fixture.user("alice")

@@ -27,6 +27,10 @@ struct WebController {
         router.post("teams/:slug/join", use: joinTeam)
         router.post("teams/:slug/leave", use: leaveTeam)
         router.get("@{username}", use: profile)
+        router.get("@{username}/:id", use: thread)
+        for action in ["favourite", "unfavourite", "reblog", "unreblog", "delete"] {
+            router.post("statuses/:id/\(action)") { request, context in try await self.act(action, request, context: context) }
+        }
         router.post("@{username}/follow", use: follow)
         router.post("@{username}/unfollow", use: unfollow)
     }
@@ -75,7 +79,7 @@ struct WebController {
     /// signed in, in a cookie otherwise) and goes back.
     @Sendable func language(_ request: Request, context: AppRequestContext) async throws -> Response {
         let params = Params(query: request)
-        let next = params.string("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        let next = localPath(params.string("next")) ?? "/"
         guard let code = params.string("lang"), Localizer.supported.contains(code) else { return redirect(next) }
         if let session = await WebSession.current(request, services: services) {
             _ = try await services.accounts.updateProfile(accountID: session.account.id, displayName: nil, note: nil, locale: code)
@@ -103,9 +107,11 @@ struct WebController {
         let text = params.string("status") ?? ""
         let teamID = params.string("team_id").flatMap { Int64($0) }
         let visibility = teamID != nil ? .team : params.string("visibility").flatMap(Visibility.init(apiValue:)) ?? .company
-        let next = params.string("next").flatMap { $0.hasPrefix("/teams/") ? $0 : nil }
+        let next = localPath(params.string("next"))
         var draft = StatusService.Draft(text: text, visibility: visibility)
         draft.teamID = teamID
+        draft.inReplyToID = params.string("in_reply_to_id").flatMap { Int64($0) }
+        draft.quotedStatusID = params.string("quoted_status_id").flatMap { Int64($0) }
         // The length rule in the reader's language; the service checks it again.
         let length = PostText.count(text)
         var problem: String?
@@ -122,7 +128,12 @@ struct WebController {
                 problem = error.message
             }
         }
-        if let next, let slug = next.split(separator: "/").last {
+        if let parentID = draft.inReplyToID {
+            var model = page(request, session: session, title: "thread", path: next ?? "/")
+            model["error"] = problem
+            return try await threadPage(model, statusID: parentID, session: session, status: .unprocessableContent)
+        }
+        if let next, next.hasPrefix("/teams/"), let slug = next.split(separator: "/").last {
             var model = page(request, session: session, title: "teams_title", path: next)
             model["error"] = problem
             return try await teamPage(model, slug: String(slug), session: session, maxID: nil, status: .unprocessableContent)
@@ -141,9 +152,10 @@ struct WebController {
         var model = page(request, session: session, title: "company_title", path: "/public")
         let statuses = try await services.timelines.company(viewer: session.account, page: Page(maxID: maxID, limit: 20))
         let now = Date()
-        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now) }
+        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
         if statuses.count == 20, let last = statuses.last { model["older"] = "/public?max_id=\(last.status.id)" }
         model["navCompany"] = true
+        model["here"] = maxID.map { "/public?max_id=\($0)" } ?? "/public"
         return pages.render("company", model)
     }
 
@@ -207,8 +219,8 @@ struct WebController {
         model["requested"] = view.requested
         model["canJoin"] = view.role == nil && !view.requested && !team.isArchived && team.joinPolicy != .invite
         model["hasPinned"] = !feed.pinned.isEmpty
-        model["pinned"] = feed.pinned.map { statusModel($0, language: model.language, now: now) }
-        model["statuses"] = feed.posts.map { statusModel($0, language: model.language, now: now) }
+        model["pinned"] = feed.pinned.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
+        model["statuses"] = feed.posts.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
         if feed.posts.count == 20, let last = feed.posts.last { model["older"] = "/teams/\(team.slug)?max_id=\(last.status.id)" }
         model["memberList"] = members.map { member in
             ["username": member.account.username, "displayName": member.account.displayName.isEmpty ? member.account.username : member.account.displayName,
@@ -218,6 +230,7 @@ struct WebController {
         model["urlLength"] = PostText.charactersPerURL
         model["scripts"] = ["/js/compose.js"]
         model["navTeams"] = true
+        model["here"] = "/teams/\(team.slug)"
         return pages.render("team", model, status: status)
     }
 
@@ -226,7 +239,7 @@ struct WebController {
         var model = model
         let statuses = try await services.timelines.home(viewer: session.account, page: Page(maxID: maxID, limit: 20))
         let now = Date()
-        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now) }
+        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
         if statuses.count == 20, let last = statuses.last { model["older"] = "/?max_id=\(last.status.id)" }
         let draft = model["draft"] as? String ?? ""
         model["remaining"] = PostText.maxCharacters - PostText.count(draft)
@@ -235,6 +248,7 @@ struct WebController {
         model["scripts"] = maxID == nil ? ["/js/compose.js", "/js/live.js"] : ["/js/compose.js"]
         model["live"] = maxID == nil
         model["navHome"] = true
+        model["here"] = maxID.map { "/?max_id=\($0)" } ?? "/"
         let strings = pages.localizer.strings(model.language)
         model["visibilities"] = [Visibility.company, .followers, .direct].map { option in
             ["value": option.rawValue, "label": strings["visibility_\(option.rawValue)"] ?? option.rawValue, "selected": option == visibility] as [String: Any]
@@ -242,22 +256,91 @@ struct WebController {
         return pages.render("home", model, status: status)
     }
 
-    private func statusModel(_ hydrated: HydratedStatus, language: String, now: Date) -> [String: Any] {
+    /// The card of a post as its reader sees it: a reblog shows the original
+    /// (and who reposted it); the actions act on what is shown.
+    func statusModel(_ hydrated: HydratedStatus, language: String, now: Date, viewer: AccountRecord) -> [String: Any] {
         let shown = hydrated.reblog ?? hydrated
+        func name(_ account: AccountRecord) -> String { account.displayName.isEmpty ? account.username : account.displayName }
         var model: [String: Any] = [
             "id": String(hydrated.status.id),
-            "displayName": shown.account.displayName.isEmpty ? shown.account.username : shown.account.displayName,
+            "targetID": String(shown.status.id),
+            "displayName": name(shown.account),
             "username": shown.account.username,
             "iso": JSON.timestamp(shown.status.createdAt),
             "exact": JSON.timestamp(shown.status.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC",
             "relative": pages.localizer.relative(shown.status.createdAt, now: now, language),
             "html": shown.status.contentHtml,
+            "favourited": shown.favourited,
+            "reblogged": shown.reblogged,
+            "favourites": shown.status.favouritesCount > 0 ? String(shown.status.favouritesCount) : "",
+            "reblogs": shown.status.reblogsCount > 0 ? String(shown.status.reblogsCount) : "",
+            "replies": shown.status.repliesCount > 0 ? String(shown.status.repliesCount) : "",
+            "canReblog": shown.status.visibility == .company,
+            "isOwn": shown.account.id == viewer.id,
         ]
-        if hydrated.reblog != nil {
-            model["rebloggedBy"] = hydrated.account.displayName.isEmpty ? hydrated.account.username : hydrated.account.displayName
-        }
+        if hydrated.reblog != nil { model["rebloggedBy"] = name(hydrated.account) }
         if let team = shown.team { model["team"] = team.name }
+        if let quoted = shown.quoted {
+            model["quote"] = ["id": String(quoted.status.id), "username": quoted.account.username, "displayName": name(quoted.account),
+                              "html": quoted.status.contentHtml] as [String: Any]
+        } else if shown.status.quoteOfId != nil {
+            model["quoteGone"] = true
+        }
         return model
+    }
+
+    // MARK: Threads and actions
+
+    @Sendable func thread(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
+        let model = page(request, session: session, title: "thread", path: request.uri.path)
+        return try await threadPage(model, statusID: id, session: session)
+    }
+
+    private func threadPage(_ model: PageModel, statusID: Int64, session: WebSession, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var model = model
+        let main = try await services.statuses.status(id: statusID, viewer: session.account)
+        let shown = main.reblog ?? main
+        let thread = try await services.statuses.context(id: shown.status.id, viewer: session.account)
+        let now = Date()
+        let card = { (status: HydratedStatus) in self.statusModel(status, language: model.language, now: now, viewer: session.account) }
+        model["here"] = "/@\(shown.account.username)/\(shown.status.id)"
+        model["ancestors"] = thread.ancestors.map(card)
+        var mainCard = card(shown)
+        mainCard["focus"] = true
+        model["main"] = mainCard
+        model["descendants"] = thread.descendants.map(card)
+        model["hasReplies"] = !thread.descendants.isEmpty
+        model["mainID"] = String(shown.status.id)
+        model["canQuote"] = shown.status.visibility == .company
+        model["replyPrefix"] = shown.account.id == session.account.id ? "" : "@\(shown.account.username) "
+        model["title"] = shown.account.displayName.isEmpty ? shown.account.username : shown.account.displayName
+        model["maxCharacters"] = PostText.maxCharacters
+        model["urlLength"] = PostText.charactersPerURL
+        model["scripts"] = ["/js/compose.js"]
+        return pages.render("thread", model, status: status)
+    }
+
+    /// Favourite, repost (and undo them), delete: a form on each card, then back.
+    func act(_ action: String, _ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
+        let viewer = session.account
+        switch action {
+        case "favourite": _ = try await services.statuses.favourite(id: id, by: viewer)
+        case "unfavourite": _ = try await services.statuses.unfavourite(id: id, by: viewer)
+        case "reblog": _ = try await services.statuses.reblog(id: id, by: viewer)
+        case "unreblog": _ = try await services.statuses.unreblog(id: id, by: viewer)
+        default:
+            _ = try await services.statuses.deleteStatus(id: id, by: viewer)
+            // The deleted post's own page is gone: go home instead.
+            let next = localPath(params.string("next")) ?? "/"
+            return redirect(next.hasSuffix("/\(id)") ? "/" : next)
+        }
+        return redirect(localPath(params.string("next")) ?? "/")
     }
 
     // MARK: Live updates
@@ -285,7 +368,9 @@ struct WebController {
                     switch message {
                     case .update(let id):
                         guard let status = try? await services.statuses.status(id: id, viewer: session.account) else { continue }
-                        var card = statusModel(status, language: language, now: Date())
+                        var card = statusModel(status, language: language, now: Date(), viewer: session.account)
+                        card["csrf"] = session.csrf
+                        card["here"] = "/"
                         card["t"] = strings
                         let html = pages.library.render(card, withTemplate: "status") ?? ""
                         let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined()
@@ -331,8 +416,9 @@ struct WebController {
             model["following"] = relationship?.following ?? false
             model["followsYou"] = relationship?.followedBy ?? false
         }
-        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now) }
+        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
         if statuses.count == 20, let last = statuses.last { model["older"] = "/@\(account.username)?max_id=\(last.status.id)" }
+        model["here"] = "/@\(account.username)"
         return pages.render("profile", model)
     }
 
@@ -370,6 +456,12 @@ struct WebController {
         let model = page(request, session: session, title: "error_title", path: "/")
         return pages.message(model, heading: pages.localizer.string("error_title", model.language),
                              message: pages.localizer.string("bad_form", model.language), status: .forbidden)
+    }
+
+    /// A path on this server (never another site), or nil.
+    func localPath(_ value: String?) -> String? {
+        guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\") else { return nil }
+        return value
     }
 
     func redirect(_ location: String) -> Response {
