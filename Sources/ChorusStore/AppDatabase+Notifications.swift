@@ -68,6 +68,14 @@ extension AppDatabase {
     }
 
     /// How many notifications the viewer has not read.
+    /// Marks every notification of the viewer read (they opened the list).
+    public func markNotificationsRead(viewerID: Int64) async throws {
+        let now = now()
+        try await write { db in
+            try db.execute(sql: "UPDATE notifications SET read_at = ? WHERE account_id = ? AND read_at IS NULL", arguments: [now, viewerID])
+        }
+    }
+
     public func unreadNotificationCount(viewerID: Int64) async throws -> Int {
         try await read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications WHERE account_id = ? AND read_at IS NULL", arguments: [viewerID]) ?? 0

@@ -191,6 +191,33 @@ struct WebPagesTests {
         }
     }
 
+    @Test func tagSearchAndNotificationPages() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        _ = try await fixture.user("bob")
+        try await TestAPI(fixture).run { client in
+            let cookie = try await signIn(client, "bob")
+            _ = try await fixture.post(alice, "周五 #发布会# 见 @bob")
+            let home = try await client.call(.get, "/", headers: [.cookie: cookie])
+            #expect(home.text.contains("id=\"unread-count\">1"))
+            let token = try #require(csrf(in: home))
+            let tag = try await client.call(.get, "/tags/%E5%8F%91%E5%B8%83%E4%BC%9A", headers: [.cookie: cookie])
+            #expect(tag.status == 200 && tag.text.contains("#发布会") && tag.text.contains("周五"))
+            let followed = try await client.call(.post, "/tags/%E5%8F%91%E5%B8%83%E4%BC%9A/follow", form: ["csrf": token], headers: [.cookie: cookie])
+            #expect(followed.status == 303)
+            #expect(try await fixture.services.search.isFollowingTag("发布会", viewer: try await fixture.services.accounts.account(username: "bob")))
+            let search = try await client.call(.get, "/search?q=%E5%8F%91%E5%B8%83", headers: [.cookie: cookie])
+            #expect(search.status == 200 && search.text.contains("周五") && search.text.contains("/tags/"))
+            let people = try await client.call(.get, "/search?q=ali", headers: [.cookie: cookie])
+            #expect(people.text.contains("href=\"/@alice\""))
+            let notifications = try await client.call(.get, "/notifications", headers: [.cookie: cookie])
+            #expect(notifications.status == 200 && notifications.text.contains("class=\"notification unread\"") && notifications.text.contains("周五"))
+            // Opening the list marked them read.
+            let again = try await client.call(.get, "/", headers: [.cookie: cookie])
+            #expect(!again.text.contains("unread-count"))
+        }
+    }
+
     @Test func signingOutEndsTheSession() async throws {
         let fixture = try TestFixture()
         _ = try await fixture.user("alice")

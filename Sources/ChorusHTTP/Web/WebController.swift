@@ -26,6 +26,11 @@ struct WebController {
         router.get("teams/:slug", use: team)
         router.post("teams/:slug/join", use: joinTeam)
         router.post("teams/:slug/leave", use: leaveTeam)
+        router.get("tags/:tag", use: tag)
+        router.post("tags/:tag/follow") { request, context in try await self.followTag(request, context: context, follow: true) }
+        router.post("tags/:tag/unfollow") { request, context in try await self.followTag(request, context: context, follow: false) }
+        router.get("search", use: search)
+        router.get("notifications", use: notifications)
         router.get("@{username}", use: profile)
         router.get("@{username}/:id", use: thread)
         for action in ["favourite", "unfavourite", "reblog", "unreblog", "delete"] {
@@ -39,13 +44,13 @@ struct WebController {
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         if await WebSession.current(request, services: services) != nil { return redirect("/") }
-        return pages.render("login", page(request, session: nil, title: "sign_in_title", path: "/login"))
+        return pages.render("login", await page(request, session: nil, title: "sign_in_title", path: "/login"))
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let params = try await Params.from(request, context: context)
         let username = params.string("username") ?? ""
-        var model = page(request, session: nil, title: "sign_in_title", path: "/login")
+        var model = await page(request, session: nil, title: "sign_in_title", path: "/login")
         model["username"] = username
         do {
             let account = try await services.accounts.authenticate(login: username, password: params.string("password") ?? "",
@@ -68,7 +73,7 @@ struct WebController {
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
         try await services.oauth.endSession(token: session.token)
         var response = redirect("/login")
         response.setCookie(WebSession.cookie("", config: services.config, maxAge: 0))
@@ -95,7 +100,7 @@ struct WebController {
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let params = Params(query: request)
-        var model = page(request, session: session, title: "home_title", path: "/")
+        var model = await page(request, session: session, title: "home_title", path: "/")
         if params.string("posted") != nil { model["notice"] = pages.localizer.string("posted", model.language) }
         return try await homePage(model, session: session, maxID: params.string("max_id").flatMap { Int64($0) })
     }
@@ -103,7 +108,7 @@ struct WebController {
     @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
         let text = params.string("status") ?? ""
         let teamID = params.string("team_id").flatMap { Int64($0) }
         let visibility = teamID != nil ? .team : params.string("visibility").flatMap(Visibility.init(apiValue:)) ?? .company
@@ -116,7 +121,7 @@ struct WebController {
         let length = PostText.count(text)
         var problem: String?
         if length == 0 || length > PostText.maxCharacters {
-            let language = page(request, session: session, title: "home_title", path: "/").language
+            let language = await page(request, session: session, title: "home_title", path: "/").language
             problem = length == 0 ? pages.localizer.string("post_empty", language)
                 : pages.localizer.string("post_too_long", language).replacingOccurrences(of: "{n}", with: String(length))
         } else {
@@ -129,16 +134,16 @@ struct WebController {
             }
         }
         if let parentID = draft.inReplyToID {
-            var model = page(request, session: session, title: "thread", path: next ?? "/")
+            var model = await page(request, session: session, title: "thread", path: next ?? "/")
             model["error"] = problem
             return try await threadPage(model, statusID: parentID, session: session, status: .unprocessableContent)
         }
         if let next, next.hasPrefix("/teams/"), let slug = next.split(separator: "/").last {
-            var model = page(request, session: session, title: "teams_title", path: next)
+            var model = await page(request, session: session, title: "teams_title", path: next)
             model["error"] = problem
             return try await teamPage(model, slug: String(slug), session: session, maxID: nil, status: .unprocessableContent)
         }
-        var model = page(request, session: session, title: "home_title", path: "/")
+        var model = await page(request, session: session, title: "home_title", path: "/")
         model["error"] = problem
         model["draft"] = text
         return try await homePage(model, session: session, maxID: nil, visibility: visibility, status: .unprocessableContent)
@@ -149,7 +154,7 @@ struct WebController {
     @Sendable func company(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
-        var model = page(request, session: session, title: "company_title", path: "/public")
+        var model = await page(request, session: session, title: "company_title", path: "/public")
         let statuses = try await services.timelines.company(viewer: session.account, page: Page(maxID: maxID, limit: 20))
         let now = Date()
         model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
@@ -161,7 +166,7 @@ struct WebController {
 
     @Sendable func teams(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        var model = page(request, session: session, title: "teams_title", path: "/teams")
+        var model = await page(request, session: session, title: "teams_title", path: "/teams")
         let views = try await services.teams.teams(viewer: session.account, mine: false)
         model["teams"] = views.map { view in
             ["slug": view.team.slug, "name": view.team.name, "description": view.team.description, "private": view.team.privacy == .private,
@@ -175,7 +180,7 @@ struct WebController {
     @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let slug = context.parameters.get("slug") ?? ""
-        let model = page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
+        let model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
         return try await teamPage(model, slug: slug, session: session, maxID: Params(query: request).string("max_id").flatMap { Int64($0) })
     }
 
@@ -190,14 +195,14 @@ struct WebController {
     private func changeMembership(_ request: Request, context: AppRequestContext, join: Bool) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
         let slug = context.parameters.get("slug") ?? ""
         let view = try await services.teams.team(slug: slug, viewer: session.account)
         do {
             _ = join ? try await services.teams.join(id: view.team.id, by: session.account)
                 : try await services.teams.leave(id: view.team.id, by: session.account)
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .forbidden {
-            var model = page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
+            var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
             model["error"] = error.message
             return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
         }
@@ -294,7 +299,7 @@ struct WebController {
     @Sendable func thread(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
-        let model = page(request, session: session, title: "thread", path: request.uri.path)
+        let model = await page(request, session: session, title: "thread", path: request.uri.path)
         return try await threadPage(model, statusID: id, session: session)
     }
 
@@ -326,7 +331,7 @@ struct WebController {
     func act(_ action: String, _ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
         let viewer = session.account
         switch action {
@@ -352,7 +357,7 @@ struct WebController {
         guard let session = await WebSession.current(request, services: services) else {
             return Response(status: .unauthorized, headers: [.cacheControl: "no-store"])
         }
-        let language = page(request, session: session, title: "home_title", path: "/").language
+        let language = await page(request, session: session, title: "home_title", path: "/").language
         let strings = pages.localizer.strings(language)
         let messages = services.streams.subscribe(accountID: session.account.id, kind: .user)
         let services = services
@@ -394,7 +399,7 @@ struct WebController {
     @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let username = context.parameters.get("username") ?? ""
-        var model = page(request, session: session, title: username, path: "/@\(username)")
+        var model = await page(request, session: session, title: username, path: "/@\(username)")
         guard let account = try? await services.accounts.account(username: username), account.isActive else {
             return pages.message(model, heading: pages.localizer.string("not_found_title", model.language),
                                  message: pages.localizer.string("not_found_message", model.language), status: .notFound)
@@ -433,7 +438,7 @@ struct WebController {
     private func changeFollow(_ request: Request, context: AppRequestContext, follow: Bool) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return badForm(request, session: session) }
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
         let username = context.parameters.get("username") ?? ""
         let account = try await services.accounts.account(username: username)
         if follow {
@@ -444,16 +449,102 @@ struct WebController {
         return redirect("/@\(account.username)")
     }
 
-    // MARK: Helpers
+    // MARK: Tags, search, notifications
 
-    func page(_ request: Request, session: WebSession?, title: String, path: String) -> PageModel {
-        let chosen = session?.account.locale ?? request.cookies[WebSession.languageCookie]?.value
-        let language = Localizer.negotiate(chosen: chosen, acceptLanguage: request.headers[.acceptLanguage])
-        return PageModel(pages: pages, language: language, title: title, session: session, path: path)
+    @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let raw = context.parameters.get("tag")?.removingPercentEncoding ?? ""
+        let name = Hashtag.normalize(raw)
+        let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
+        let path = HTMLRenderer.percentEncodePath(name)
+        var model = await page(request, session: session, title: "#\(raw)", path: "/tags/\(path)")
+        let statuses = try await services.timelines.tag(name, viewer: session.account, page: Page(maxID: maxID, limit: 20))
+        let known = try? await services.search.tag(name)
+        let now = Date()
+        model["tag"] = ["display": known?.display ?? raw, "path": path, "uses": known?.usesCount ?? 0] as [String: Any]
+        model["following"] = (try? await services.search.isFollowingTag(name, viewer: session.account)) ?? false
+        model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
+        if statuses.count == 20, let last = statuses.last { model["older"] = "/tags/\(path)?max_id=\(last.status.id)" }
+        model["here"] = "/tags/\(path)"
+        return pages.render("tag", model)
     }
 
-    func badForm(_ request: Request, session: WebSession) -> Response {
-        let model = page(request, session: session, title: "error_title", path: "/")
+    func followTag(_ request: Request, context: AppRequestContext, follow: Bool) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
+        let raw = context.parameters.get("tag")?.removingPercentEncoding ?? ""
+        let tag = follow ? try await services.search.followTag(raw, by: session.account) : try await services.search.unfollowTag(raw, by: session.account)
+        return redirect("/tags/\(HTMLRenderer.percentEncodePath(tag.name))")
+    }
+
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let query = Params(query: request).string("q")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        var model = await page(request, session: session, title: "search_title", path: "/search")
+        model["navSearch"] = true
+        model["query"] = query
+        model["here"] = "/search"
+        guard !query.isEmpty else { return pages.render("search", model) }
+        do {
+            let results = try await services.search.search(query, kind: nil, viewer: session.account, accountID: nil, limit: 20, offset: 0, maxID: nil)
+            let now = Date()
+            model["searched"] = true
+            model["people"] = results.accounts.map { account in
+                ["username": account.username, "displayName": account.displayName.isEmpty ? account.username : account.displayName]
+            }
+            model["tags"] = results.hashtags.map { ["display": $0.display, "path": HTMLRenderer.percentEncodePath($0.name)] }
+            model["statuses"] = results.statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
+            return pages.render("search", model)
+        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
+            model["error"] = error.message
+            return pages.render("search", model, status: .unprocessableContent)
+        }
+    }
+
+    /// The notification list; opening it marks them read.
+    @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
+        var model = await page(request, session: session, title: "notifications_title", path: "/notifications")
+        let items = try await services.notifications.list(viewer: session.account, page: Page(maxID: maxID, limit: 20), types: [], excludeTypes: [])
+        let strings = pages.localizer.strings(model.language)
+        let now = Date()
+        model["items"] = items.map { item -> [String: Any] in
+            var entry: [String: Any] = [
+                "username": item.from.username, "displayName": item.from.displayName.isEmpty ? item.from.username : item.from.displayName,
+                "text": strings["n_\(item.notification.type)"] ?? item.notification.type,
+                "iso": JSON.timestamp(item.notification.createdAt),
+                "exact": JSON.timestamp(item.notification.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC",
+                "relative": pages.localizer.relative(item.notification.createdAt, now: now, model.language),
+                "unread": item.notification.readAt == nil,
+            ]
+            if let status = item.status { entry["status"] = statusModel(status, language: model.language, now: now, viewer: session.account) }
+            return entry
+        }
+        if items.count == 20, let last = items.last { model["older"] = "/notifications?max_id=\(last.notification.id)" }
+        model["navNotifications"] = true
+        model["here"] = "/notifications"
+        let response = pages.render("notifications", model)
+        if maxID == nil { try await services.notifications.markAllRead(viewer: session.account) }
+        return response
+    }
+
+    // MARK: Helpers
+
+    func page(_ request: Request, session: WebSession?, title: String, path: String) async -> PageModel {
+        let chosen = session?.account.locale ?? request.cookies[WebSession.languageCookie]?.value
+        let language = Localizer.negotiate(chosen: chosen, acceptLanguage: request.headers[.acceptLanguage])
+        var model = PageModel(pages: pages, language: language, title: title, session: session, path: path)
+        // The unread count in the header, on every signed-in page.
+        if let session, let unread = try? await services.notifications.unreadCount(viewer: session.account), unread > 0 {
+            model["unread"] = unread
+        }
+        return model
+    }
+
+    func badForm(_ request: Request, session: WebSession) async -> Response {
+        let model = await page(request, session: session, title: "error_title", path: "/")
         return pages.message(model, heading: pages.localizer.string("error_title", model.language),
                              message: pages.localizer.string("bad_form", model.language), status: .forbidden)
     }

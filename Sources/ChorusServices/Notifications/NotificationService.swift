@@ -27,6 +27,10 @@ public struct NotificationService: Sendable {
         try await database.clearNotifications(viewerID: viewer.id)
     }
 
+    public func markAllRead(viewer: AccountRecord) async throws {
+        try await database.markNotificationsRead(viewerID: viewer.id)
+    }
+
     public func unreadCount(viewer: AccountRecord) async throws -> Int {
         try await database.unreadNotificationCount(viewerID: viewer.id)
     }
