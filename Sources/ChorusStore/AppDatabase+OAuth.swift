@@ -54,6 +54,19 @@ extension AppDatabase {
         }
     }
 
+    /// Ends every web session of an account but one ("sign out other
+    /// sessions"); their open streams close. Returns how many ended.
+    public func revokeOtherSessions(accountID: Int64, keepTokenID: Int64, actorIP: String?) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE account_id = ? AND kind = 'session' AND id <> ?", arguments: [accountID, keepTokenID])
+            let ended = db.changesCount
+            try self.appendAudit(db, actorID: accountID, action: "session.signed_out_elsewhere", subject: "account:\(accountID)",
+                                 detail: ["sessions": ended], ip: actorIP)
+            try self.appendEvent(db, type: "account.sessions_revoked", payload: ["account_id": accountID])
+            return ended
+        }
+    }
+
     /// Deletes one token; true if it existed.
     @discardableResult
     public func revokeToken(hash: String) async throws -> Bool {

@@ -218,6 +218,36 @@ struct WebPagesTests {
         }
     }
 
+    @Test func settingsChangeProfilePasswordAndEndOtherSessions() async throws {
+        let fixture = try TestFixture()
+        _ = try await fixture.user("alice")
+        try await TestAPI(fixture).run { client in
+            let here = try await signIn(client, "alice")
+            let elsewhere = try await signIn(client, "alice")
+            let page = try await client.call(.get, "/settings", headers: [.cookie: here])
+            #expect(page.status == 200 && page.text.contains("action=\"/settings/profile\""))
+            let token = try #require(csrf(in: page))
+            let saved = try await client.call(.post, "/settings/profile", form: ["csrf": token, "display_name": "爱丽丝", "note": "市场部", "locale": "en"],
+                                              headers: [.cookie: here])
+            #expect(saved.status == 303)
+            let after = try await client.call(.get, "/settings?done=settings_saved", headers: [.cookie: here])
+            #expect(after.text.contains("value=\"爱丽丝\"") && after.text.contains("Saved.") && after.text.contains("<html lang=\"en\">"))
+            let tooLong = try await client.call(.post, "/settings/profile", form: ["csrf": token, "display_name": String(repeating: "名", count: 31)],
+                                                headers: [.cookie: here])
+            #expect(tooLong.status == 422 && tooLong.text.contains("role=\"alert\""))
+            let wrong = try await client.call(.post, "/settings/password", form: ["csrf": token, "current_password": "nope", "new_password": "another password"],
+                                              headers: [.cookie: here])
+            #expect(wrong.status == 422)
+            let changed = try await client.call(.post, "/settings/password", form: ["csrf": token, "current_password": TestFixture.password,
+                                                                                   "new_password": "a brand new password"], headers: [.cookie: here])
+            #expect(changed.status == 303)
+            let ended = try await client.call(.post, "/settings/sessions", form: ["csrf": token], headers: [.cookie: here])
+            #expect(ended.status == 303 && ended.headers[.location] == "/settings?ended=1")
+            #expect(try await client.call(.get, "/", headers: [.cookie: elsewhere]).status == 303)
+            #expect(try await client.call(.get, "/", headers: [.cookie: here]).status == 200)
+        }
+    }
+
     @Test func signingOutEndsTheSession() async throws {
         let fixture = try TestFixture()
         _ = try await fixture.user("alice")

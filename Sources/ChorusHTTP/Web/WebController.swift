@@ -30,6 +30,10 @@ struct WebController {
         router.post("tags/:tag/follow") { request, context in try await self.followTag(request, context: context, follow: true) }
         router.post("tags/:tag/unfollow") { request, context in try await self.followTag(request, context: context, follow: false) }
         router.get("search", use: search)
+        router.get("settings", use: settings)
+        router.post("settings/profile") { request, context in try await self.saveSettings("profile", request, context: context) }
+        router.post("settings/password") { request, context in try await self.saveSettings("password", request, context: context) }
+        router.post("settings/sessions") { request, context in try await self.saveSettings("sessions", request, context: context) }
         router.get("notifications", use: notifications)
         router.get("@{username}", use: profile)
         router.get("@{username}/:id", use: thread)
@@ -528,6 +532,54 @@ struct WebController {
         let response = pages.render("notifications", model)
         if maxID == nil { try await services.notifications.markAllRead(viewer: session.account) }
         return response
+    }
+
+    // MARK: Settings
+
+    @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        var model = await page(request, session: session, title: "settings_title", path: "/settings")
+        let notice = Params(query: request).string("done")
+        if let notice, ["settings_saved", "settings_password_changed"].contains(notice) {
+            model["notice"] = pages.localizer.string(notice, model.language)
+        } else if let ended = Params(query: request).string("ended").flatMap({ Int($0) }) {
+            model["notice"] = pages.localizer.string("settings_signed_out_others", model.language).replacingOccurrences(of: "{n}", with: String(ended))
+        }
+        return settingsPage(model, session: session)
+    }
+
+    private func settingsPage(_ model: PageModel, session: WebSession, status: HTTPResponse.Status = .ok) -> Response {
+        var model = model
+        let account = session.account
+        model["me"] = ["displayName": account.displayName, "note": account.note]
+        model["navSettings"] = true
+        return pages.render("settings", model, status: status)
+    }
+
+    func saveSettings(_ form: String, _ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
+        do {
+            switch form {
+            case "profile":
+                let locale = params.string("locale").flatMap { Localizer.supported.contains($0) ? $0 : nil }
+                _ = try await services.accounts.updateProfile(accountID: session.account.id, displayName: params.string("display_name") ?? "",
+                                                              note: params.string("note") ?? "", locale: locale)
+                return redirect("/settings?done=settings_saved")
+            case "password":
+                try await services.accounts.changePassword(accountID: session.account.id, current: params.string("current_password") ?? "",
+                                                           new: params.string("new_password") ?? "")
+                return redirect("/settings?done=settings_password_changed")
+            default:
+                let ended = try await services.oauth.endOtherSessions(session.principal, address: context.remoteAddress)
+                return redirect("/settings?ended=\(ended)")
+            }
+        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
+            var model = await page(request, session: session, title: "settings_title", path: "/settings")
+            model["error"] = error.message
+            return settingsPage(model, session: session, status: .unprocessableContent)
+        }
     }
 
     // MARK: Helpers

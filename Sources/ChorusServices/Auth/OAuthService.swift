@@ -142,6 +142,12 @@ public struct OAuthService: Sendable {
         return IssuedToken(token: token, scopes: scopes, createdAt: now)
     }
 
+    /// Ends every other web session of the person behind `principal`.
+    public func endOtherSessions(_ principal: Principal, address: String?) async throws -> Int {
+        guard let account = principal.account else { throw ChorusError.forbidden() }
+        return try await database.revokeOtherSessions(accountID: account.id, keepTokenID: principal.tokenID, actorIP: address)
+    }
+
     /// Ends one web session (its token stops working at once).
     public func endSession(token: String) async throws {
         try await database.revokeToken(hash: SecretGenerator.sha256Hex(token))
