@@ -49,8 +49,9 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     let presenter = MastodonPresenter(config: services.config)
     InstanceController(services: services).addRoutes(to: router)
     OAuthController(services: services).addRoutes(to: router)
-    InvitePage(services: services).addRoutes(to: router)
-    WebController(services: services, pages: pages).addRoutes(to: router)
+    let web = WebController(services: services, pages: pages)
+    web.addRoutes(to: router)
+    AccountPages(web: web).addRoutes(to: router)
     router.get("health") { _, _ in "OK" }
 
     let v1 = router.group("api/v1", context: AuthenticatedContext.self)

@@ -23,10 +23,15 @@ extension AppDatabase {
     }
 
     /// Creates an account; a taken username or e-mail is a 409.
-    public func createAccount(_ new: NewAccount, actorID: Int64? = nil, inviteHash: String? = nil) async throws -> AccountRecord {
+    /// With `onlyIfEmpty`, refuses (409) unless the database has no accounts
+    /// yet, in the same transaction (first-run setup).
+    public func createAccount(_ new: NewAccount, actorID: Int64? = nil, inviteHash: String? = nil, onlyIfEmpty: Bool = false) async throws -> AccountRecord {
         let id = ids.next()
         let now = now()
         return try await write { db in
+            if onlyIfEmpty, try AccountRecord.fetchCount(db) > 0 {
+                throw ChorusError.conflict("Chorus is already set up")
+            }
             if try AccountRecord.filter(AccountRecord.Columns.username.collating(.nocase) == new.username).fetchCount(db) > 0 {
                 throw ChorusError.conflict("The username \(new.username) is taken")
             }

@@ -248,6 +248,62 @@ struct WebPagesTests {
         }
     }
 
+    @Test func firstRunSetupCreatesTheFirstAdministratorOnce() async throws {
+        let fixture = try TestFixture()
+        try await TestAPI(fixture).run { client in
+            let login = try await client.call(.get, "/login")
+            #expect(login.status == 303 && login.headers[.location] == "/setup")
+            let form = try await client.call(.get, "/setup", headers: [.acceptLanguage: "en"])
+            #expect(form.status == 200 && form.text.contains("Create the first administrator"))
+            let differ = try await client.call(.post, "/setup", form: ["username": "boss", "password": "long enough pw", "password_confirmation": "other one!"],
+                                               headers: [.acceptLanguage: "en"])
+            #expect(differ.status == 422 && differ.text.contains("The two passwords differ."))
+            let made = try await client.call(.post, "/setup", form: ["username": "boss", "display_name": "老板", "email": "boss@example.com",
+                                                                     "password": "long enough pw", "password_confirmation": "long enough pw"])
+            #expect(made.status == 303 && made.headers[.location] == "/login")
+            #expect(try await fixture.services.accounts.account(username: "boss").role == .admin)
+            // Once anyone exists, setup is gone.
+            let again = try await client.call(.post, "/setup", form: ["username": "intruder", "password": "long enough pw", "password_confirmation": "long enough pw"])
+            #expect(again.status == 303 && again.headers[.location] == "/login")
+            #expect((try? await fixture.services.accounts.account(username: "intruder")) == nil)
+        }
+    }
+
+    @Test func administratorsInviteSetRolesDeactivateAndReadTheAuditLog() async throws {
+        let fixture = try TestFixture()
+        _ = try await fixture.user("admin", role: .admin)
+        let carol = try await fixture.user("carol")
+        try await TestAPI(fixture).run { client in
+            let member = try await signIn(client, "carol")
+            let refused = try await client.call(.get, "/admin", headers: [.cookie: member])
+            #expect(refused.status == 403 && !refused.text.contains("action=\"/admin/invites\""))
+            #expect(!(try await client.call(.get, "/", headers: [.cookie: member])).text.contains("href=\"/admin\""))
+            let cookie = try await signIn(client, "admin")
+            let page = try await client.call(.get, "/admin", headers: [.cookie: cookie])
+            #expect(page.status == 200 && page.text.contains("person-carol"))
+            let token = try #require(csrf(in: page))
+            let invited = try await client.call(.post, "/admin/invites", form: ["csrf": token, "role": "editor", "email": "dan@example.com"],
+                                                headers: [.cookie: cookie])
+            let link = try #require(invited.text.range(of: #"https://chorus.test/invite/[A-Za-z0-9_-]+"#, options: .regularExpression)
+                .map { String(invited.text[$0]) })
+            let path = String(link.dropFirst("https://chorus.test".count))
+            let join = try await client.call(.get, path, headers: [.acceptLanguage: "zh-CN"])
+            #expect(join.status == 200 && join.text.contains("加入 Chorus"))
+            let joined = try await client.call(.post, path, form: ["username": "dan", "password": "dan's password", "password_confirmation": "dan's password"])
+            #expect(joined.status == 200)
+            #expect(try await fixture.services.accounts.account(username: "dan").role == .editor)
+            let reused = try await client.call(.get, path)
+            #expect(reused.status == 404)
+            let role = try await client.call(.post, "/admin/people/\(carol.id)/role", form: ["csrf": token, "role": "editor"], headers: [.cookie: cookie])
+            #expect(role.status == 303)
+            let off = try await client.call(.post, "/admin/people/\(carol.id)/deactivate", form: ["csrf": token], headers: [.cookie: cookie])
+            #expect(off.status == 303)
+            #expect(try await client.call(.get, "/", headers: [.cookie: member]).status == 303)
+            let audit = try await client.call(.get, "/admin/audit", headers: [.cookie: cookie])
+            #expect(audit.status == 200 && audit.text.contains("account.deactivated") && audit.text.contains("session.signed_in"))
+        }
+    }
+
     @Test func signingOutEndsTheSession() async throws {
         let fixture = try TestFixture()
         _ = try await fixture.user("alice")

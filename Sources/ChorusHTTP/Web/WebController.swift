@@ -48,6 +48,8 @@ struct WebController {
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         if await WebSession.current(request, services: services) != nil { return redirect("/") }
+        // An empty database: create the first administrator instead.
+        if try await services.accounts.needsSetup() { return redirect("/setup") }
         return pages.render("login", await page(request, session: nil, title: "sign_in_title", path: "/login"))
     }
 

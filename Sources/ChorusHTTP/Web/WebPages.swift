@@ -57,6 +57,7 @@ struct PageModel {
         if let session {
             values["user"] = ["displayName": session.account.displayName.isEmpty ? session.account.username : session.account.displayName]
             values["csrf"] = session.csrf
+            values["isAdmin"] = session.account.role == .admin
         }
         let next = LinkHeader.encode(path)
         values["languages"] = [("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文"), ("en", "English")].map { code, name in

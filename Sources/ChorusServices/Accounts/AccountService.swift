@@ -40,7 +40,7 @@ public struct AccountService: Sendable {
     }
 
     /// Creates an account after checking the username, e-mail and password rules.
-    public func createUser(_ user: NewUser, actorID: Int64? = nil, inviteToken: String? = nil) async throws -> AccountRecord {
+    public func createUser(_ user: NewUser, actorID: Int64? = nil, inviteToken: String? = nil, onlyIfEmpty: Bool = false) async throws -> AccountRecord {
         try Self.validateUsername(user.username)
         if let email = user.email, !Self.looksLikeEmail(email) {
             throw ChorusError.unprocessable("Validation failed: E-mail address is invalid")
@@ -54,7 +54,16 @@ public struct AccountService: Sendable {
         guard displayName.count <= 30 else { throw ChorusError.unprocessable("Validation failed: Display name is too long (at most 30 characters)") }
         return try await database.createAccount(
             .init(username: user.username, displayName: displayName, email: user.email, role: user.role, passwordHash: hash, isBot: user.isBot),
-            actorID: actorID, inviteHash: inviteToken.map(SecretGenerator.sha256Hex))
+            actorID: actorID, inviteHash: inviteToken.map(SecretGenerator.sha256Hex), onlyIfEmpty: onlyIfEmpty)
+    }
+
+    /// Whether nobody has an account yet (the web pages then offer first-run setup).
+    public func needsSetup() async throws -> Bool { try await database.accountCount() == 0 }
+
+    /// First-run setup: the first person becomes an administrator; refused
+    /// once anyone exists (checked in the same transaction as the insert).
+    public func createFirstAdministrator(username: String, password: String, displayName: String?, email: String?) async throws -> AccountRecord {
+        try await createUser(.init(username: username, password: password, displayName: displayName, email: email, role: .admin), onlyIfEmpty: true)
     }
 
     /// Checks a username and password (or e-mail and password), rate-limited
