@@ -36,6 +36,8 @@ struct WebController {
         router.post("settings/sessions") { request, context in try await self.saveSettings("sessions", request, context: context) }
         router.get("notifications", use: notifications)
         router.get("@{username}", use: profile)
+        router.get("@{username}/followers") { request, context in try await self.people(request, context: context, followers: true) }
+        router.get("@{username}/following") { request, context in try await self.people(request, context: context, followers: false) }
         router.get("@{username}/:id", use: thread)
         for action in ["favourite", "unfavourite", "reblog", "unreblog", "delete"] {
             router.post("statuses/:id/\(action)") { request, context in try await self.act(action, request, context: context) }
@@ -108,7 +110,8 @@ struct WebController {
         let params = Params(query: request)
         var model = await page(request, session: session, title: "home_title", path: "/")
         if params.string("posted") != nil { model["notice"] = pages.localizer.string("posted", model.language) }
-        return try await homePage(model, session: session, maxID: params.string("max_id").flatMap { Int64($0) })
+        return try await homePage(model, session: session, maxID: params.string("max_id").flatMap { Int64($0) },
+                                  minID: params.string("min_id").flatMap { Int64($0) })
     }
 
     @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -152,7 +155,7 @@ struct WebController {
         var model = await page(request, session: session, title: "home_title", path: "/")
         model["error"] = problem
         model["draft"] = text
-        return try await homePage(model, session: session, maxID: nil, visibility: visibility, status: .unprocessableContent)
+        return try await homePage(model, session: session, maxID: nil, visibility: visibility, teamID: teamID, status: .unprocessableContent)
     }
 
     // MARK: Company and teams
@@ -245,21 +248,28 @@ struct WebController {
         return pages.render("team", model, status: status)
     }
 
-    private func homePage(_ model: PageModel, session: WebSession, maxID: Int64?, visibility: Visibility = .company,
-                          status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func homePage(_ model: PageModel, session: WebSession, maxID: Int64?, minID: Int64? = nil, visibility: Visibility = .company,
+                          teamID: Int64? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         var model = model
-        let statuses = try await services.timelines.home(viewer: session.account, page: Page(maxID: maxID, limit: 20))
+        let statuses = try await services.timelines.home(viewer: session.account, page: Page(maxID: maxID, minID: minID, limit: 20))
         let now = Date()
+        let firstPage = maxID == nil && minID == nil
         model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
-        if statuses.count == 20, let last = statuses.last { model["older"] = "/?max_id=\(last.status.id)" }
+        if let last = statuses.last, statuses.count == 20 || minID != nil { model["older"] = "/?max_id=\(last.status.id)" }
+        // Past the first page: a way back up (the first page itself updates live).
+        if !firstPage, let first = statuses.first { model["newer"] = "/?min_id=\(first.status.id)" }
+        if !firstPage, statuses.isEmpty { model["newer"] = "/" }
+        let teams = try await services.teams.teams(viewer: session.account, mine: true).filter { !$0.team.isArchived }
+        model["teams"] = teams.map { ["id": String($0.team.id), "name": $0.team.name, "selected": $0.team.id == teamID] as [String: Any] }
+        model["hasTeams"] = !teams.isEmpty
         let draft = model["draft"] as? String ?? ""
         model["remaining"] = PostText.maxCharacters - PostText.count(draft)
         model["maxCharacters"] = PostText.maxCharacters
         model["urlLength"] = PostText.charactersPerURL
-        model["scripts"] = maxID == nil ? ["/js/compose.js", "/js/live.js"] : ["/js/compose.js"]
-        model["live"] = maxID == nil
+        model["scripts"] = firstPage ? ["/js/compose.js", "/js/live.js"] : ["/js/compose.js"]
+        model["live"] = firstPage
         model["navHome"] = true
-        model["here"] = maxID.map { "/?max_id=\($0)" } ?? "/"
+        model["here"] = maxID.map { "/?max_id=\($0)" } ?? minID.map { "/?min_id=\($0)" } ?? "/"
         let strings = pages.localizer.strings(model.language)
         model["visibilities"] = [Visibility.company, .followers, .direct].map { option in
             ["value": option.rawValue, "label": strings["visibility_\(option.rawValue)"] ?? option.rawValue, "selected": option == visibility] as [String: Any]
@@ -431,6 +441,24 @@ struct WebController {
         if statuses.count == 20, let last = statuses.last { model["older"] = "/@\(account.username)?max_id=\(last.status.id)" }
         model["here"] = "/@\(account.username)"
         return pages.render("profile", model)
+    }
+
+    /// Who follows a person, or whom they follow, most recent first.
+    func people(_ request: Request, context: AppRequestContext, followers: Bool) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let username = context.parameters.get("username") ?? ""
+        let account = try await services.accounts.account(username: username)
+        let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
+        let kind = followers ? "followers" : "following"
+        var model = await page(request, session: session, title: followers ? "profile_followers" : "profile_following", path: "/@\(account.username)/\(kind)")
+        let list = followers ? try await services.follows.followers(of: account.id, page: Page(maxID: maxID, limit: 40))
+            : try await services.follows.following(of: account.id, page: Page(maxID: maxID, limit: 40))
+        let name = account.displayName.isEmpty ? account.username : account.displayName
+        model["heading"] = name + " · " + pages.localizer.string(followers ? "profile_followers" : "profile_following", model.language)
+        model["username"] = account.username
+        model["people"] = list.map { ["username": $0.account.username, "displayName": $0.account.displayName.isEmpty ? $0.account.username : $0.account.displayName] }
+        if list.count == 40, let last = list.last { model["older"] = "/@\(account.username)/\(kind)?max_id=\(last.cursor)" }
+        return pages.render("people", model)
     }
 
     @Sendable func follow(_ request: Request, context: AppRequestContext) async throws -> Response {
