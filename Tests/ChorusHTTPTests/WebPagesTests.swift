@@ -1,5 +1,6 @@
 import ChorusCore
 import ChorusServices
+import ChorusStore
 import ChorusTestSupport
 import Foundation
 import HTTPTypes
@@ -307,6 +308,38 @@ struct WebPagesTests {
             #expect(try await client.call(.get, "/", headers: [.cookie: member]).status == 303)
             let audit = try await client.call(.get, "/admin/audit", headers: [.cookie: cookie])
             #expect(audit.status == 200 && audit.text.contains("account.deactivated") && audit.text.contains("session.signed_in"))
+        }
+    }
+
+    @Test func teamOwnersAcceptRequestsPinAndAnnounce() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        var settings = TeamService.Settings(name: "客服组", slug: "support")
+        settings.joinPolicy = .request
+        let team = try await fixture.services.teams.createTeam(by: alice, settings).team
+        _ = try await fixture.services.teams.join(id: team.id, by: bob)
+        try await TestAPI(fixture).run { client in
+            let owner = try await signIn(client, "alice")
+            let page = try await client.call(.get, "/teams/support", headers: [.cookie: owner])
+            #expect(page.text.contains("action=\"/teams/support/requests/\(bob.id)/approve\"") && page.text.contains("value=\"announcement\""))
+            let token = try #require(csrf(in: page))
+            let approved = try await client.call(.post, "/teams/support/requests/\(bob.id)/approve", form: ["csrf": token], headers: [.cookie: owner])
+            #expect(approved.status == 303)
+            let announced = try await client.call(.post, "/statuses", form: ["csrf": token, "status": "周一全员培训", "team_id": String(team.id),
+                                                                            "kind": "announcement", "next": "/teams/support"], headers: [.cookie: owner])
+            #expect(announced.status == 303)
+            let postID = try #require(try await fixture.services.teams.timeline(of: team.id, viewer: alice, filter: TeamFeedFilter(), page: Page()).posts.first?.status.id)
+            let pinned = try await client.call(.post, "/teams/support/pin/\(postID)", form: ["csrf": token], headers: [.cookie: owner])
+            #expect(pinned.status == 303)
+            let member = try await signIn(client, "bob")
+            let seen = try await client.call(.get, "/teams/support", headers: [.cookie: member, .acceptLanguage: "zh-CN"])
+            #expect(seen.text.contains("id=\"pinned-heading\"") && seen.text.contains("周一全员培训") && seen.text.contains("公告"))
+            #expect(!seen.text.contains("value=\"announcement\"") && !seen.text.contains("/teams/support/unpin/"))
+            let memberToken = try #require(csrf(in: seen))
+            let refused = try await client.call(.post, "/statuses", form: ["csrf": memberToken, "status": "我也发公告", "team_id": String(team.id),
+                                                                          "kind": "announcement", "next": "/teams/support"], headers: [.cookie: member])
+            #expect(refused.status == 422 && refused.text.contains("role=\"alert\""))
         }
     }
 

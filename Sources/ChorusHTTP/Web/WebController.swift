@@ -26,6 +26,12 @@ struct WebController {
         router.get("teams/:slug", use: team)
         router.post("teams/:slug/join", use: joinTeam)
         router.post("teams/:slug/leave", use: leaveTeam)
+        for action in ["pin", "unpin"] {
+            router.post("teams/:slug/\(action)/:id") { request, context in try await self.manageTeam(action, request, context: context) }
+        }
+        for action in ["approve", "deny"] {
+            router.post("teams/:slug/requests/:id/\(action)") { request, context in try await self.manageTeam(action, request, context: context) }
+        }
         router.get("tags/:tag", use: tag)
         router.post("tags/:tag/follow") { request, context in try await self.followTag(request, context: context, follow: true) }
         router.post("tags/:tag/unfollow") { request, context in try await self.followTag(request, context: context, follow: false) }
@@ -126,6 +132,7 @@ struct WebController {
         draft.teamID = teamID
         draft.inReplyToID = params.string("in_reply_to_id").flatMap { Int64($0) }
         draft.quotedStatusID = params.string("quoted_status_id").flatMap { Int64($0) }
+        if teamID != nil, let kind = params.string("kind").flatMap(PostKind.init(rawValue:)) { draft.kind = kind }
         // The length rule in the reader's language; the service checks it again.
         let length = PostText.count(text)
         var problem: String?
@@ -137,7 +144,7 @@ struct WebController {
             do {
                 _ = try await services.statuses.createStatus(by: session.account, draft)
                 return redirect(next ?? "/?posted=1")
-            } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
+            } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest || error.kind == .forbidden {
                 // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
                 problem = error.message
             }
@@ -232,9 +239,22 @@ struct WebController {
         model["isMember"] = view.role != nil
         model["requested"] = view.requested
         model["canJoin"] = view.role == nil && !view.requested && !team.isArchived && team.joinPolicy != .invite
+        let canManage = view.role?.canManage ?? false
+        model["canManage"] = canManage
+        if canManage {
+            let requests = try await services.teams.joinRequests(teamID: team.id, by: session.account)
+            model["hasRequests"] = !requests.isEmpty
+            model["requests"] = requests.map { ["id": String($0.id), "username": $0.username, "displayName": $0.displayName.isEmpty ? $0.username : $0.displayName] }
+        }
         model["hasPinned"] = !feed.pinned.isEmpty
-        model["pinned"] = feed.pinned.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
-        model["statuses"] = feed.posts.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
+        func card(_ status: HydratedStatus) -> [String: Any] {
+            var card = statusModel(status, language: model.language, now: now, viewer: session.account)
+            card["canPin"] = canManage && status.status.inReplyToId == nil
+            card["teamSlug"] = team.slug
+            return card
+        }
+        model["pinned"] = feed.pinned.map(card)
+        model["statuses"] = feed.posts.map(card)
         if feed.posts.count == 20, let last = feed.posts.last { model["older"] = "/teams/\(team.slug)?max_id=\(last.status.id)" }
         model["memberList"] = members.map { member in
             ["username": member.account.username, "displayName": member.account.displayName.isEmpty ? member.account.username : member.account.displayName,
@@ -300,7 +320,11 @@ struct WebController {
             "isOwn": shown.account.id == viewer.id,
         ]
         if hydrated.reblog != nil { model["rebloggedBy"] = name(hydrated.account) }
-        if let team = shown.team { model["team"] = team.name }
+        if let team = shown.team {
+            model["team"] = team.name
+            model["pinned"] = shown.pinned
+            if shown.status.kind != .status { model["kindLabel"] = pages.localizer.string("kind_\(shown.status.kind.rawValue)", language) }
+        }
         if let quoted = shown.quoted {
             model["quote"] = ["id": String(quoted.status.id), "username": quoted.account.username, "displayName": name(quoted.account),
                               "html": quoted.status.contentHtml] as [String: Any]
@@ -408,6 +432,29 @@ struct WebController {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
+    }
+
+    /// Pins and join requests (the team's owners and admins).
+    func manageTeam(_ action: String, _ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
+        let slug = context.parameters.get("slug") ?? ""
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
+        let view = try await services.teams.team(slug: slug, viewer: session.account)
+        do {
+            switch action {
+            case "pin": _ = try await services.teams.pin(teamID: view.team.id, statusID: id, by: session.account)
+            case "unpin": try await services.teams.unpin(teamID: view.team.id, statusID: id, by: session.account)
+            case "approve": try await services.teams.decideRequest(teamID: view.team.id, accountID: id, approve: true, by: session.account)
+            default: try await services.teams.decideRequest(teamID: view.team.id, accountID: id, approve: false, by: session.account)
+            }
+        } catch let error as ChorusError where error.kind == .unprocessable {
+            var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
+            model["error"] = error.message
+            return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
+        }
+        return redirect("/teams/\(view.team.slug)")
     }
 
     // MARK: Profiles
