@@ -48,7 +48,7 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
 
     let presenter = MastodonPresenter(config: services.config)
     InstanceController(services: services).addRoutes(to: router)
-    OAuthController(services: services).addRoutes(to: router)
+    OAuthController(services: services, pages: pages).addRoutes(to: router)
     let web = WebController(services: services, pages: pages)
     web.addRoutes(to: router)
     AccountPages(web: web).addRoutes(to: router)

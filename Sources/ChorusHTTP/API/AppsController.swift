@@ -7,6 +7,7 @@ import Hummingbird
 /// OAuth: app registration, the sign-in page, tokens and revocation.
 struct OAuthController {
     let services: Services
+    let pages: WebPages
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("api/v1/apps", use: registerApp)
@@ -43,9 +44,11 @@ struct OAuthController {
             guard params.string("response_type") ?? "code" == "code" else { throw ChorusError.badRequest("Only response_type=code is supported") }
             let (app, scopes) = try await services.oauth.validateAuthorization(
                 clientID: params.string("client_id") ?? "", redirectURI: params.string("redirect_uri") ?? "", scope: params.string("scope"))
-            return HTMLPage.response(SignInPage.render(appName: app.name, scopes: scopes.description, params: params, error: nil))
+            return signInPage(request, appName: app.name, scopes: scopes.description, params: params, error: nil)
         } catch let error as ChorusError {
-            return HTMLPage.response(HTMLPage.message(title: "Cannot sign in", message: error.message), status: .init(code: error.kind.status))
+            let model = model(request, title: "authorize_failed_title")
+            return pages.message(model, heading: pages.localizer.string("authorize_failed_title", model.language), message: error.message,
+                                 status: .init(code: error.kind.status))
         }
     }
 
@@ -60,7 +63,9 @@ struct OAuthController {
                 codeChallenge: params.nonEmpty("code_challenge"), codeChallengeMethod: params.nonEmpty("code_challenge_method"),
                 address: context.remoteAddress)
             if redirectURI == OAuthService.outOfBand {
-                return HTMLPage.response(HTMLPage.message(title: "Authorization code", message: "Copy this code into the app:", code: code))
+                var page = model(request, title: "authorize_code_heading")
+                page["code"] = code
+                return pages.render("code", page)
             }
             var components = URLComponents(string: redirectURI)
             var items = components?.queryItems ?? []
@@ -70,9 +75,27 @@ struct OAuthController {
             return Response(status: .found, headers: [.location: components?.string ?? redirectURI])
         } catch let error as ChorusError where error.kind == .unauthorized || error.kind == .tooManyRequests {
             let (app, scopes) = try await services.oauth.validateAuthorization(clientID: clientID, redirectURI: redirectURI, scope: params.string("scope"))
-            return HTMLPage.response(SignInPage.render(appName: app.name, scopes: scopes.description, params: params, error: error.message),
-                                     status: .init(code: error.kind.status))
+            return signInPage(request, appName: app.name, scopes: scopes.description, params: params, error: error.message,
+                              status: .init(code: error.kind.status))
         }
+    }
+
+    /// The page a browser sees when an app asks for access (no session: the
+    /// person signs in here and the app gets a code).
+    func signInPage(_ request: Request, appName: String, scopes: String, params: Params, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        var page = model(request, title: "authorize_title")
+        let keep = ["client_id", "redirect_uri", "scope", "state", "response_type", "code_challenge", "code_challenge_method"]
+        page["hidden"] = keep.compactMap { name in params.string(name).map { ["name": name, "value": $0] } }
+        page["appWants"] = pages.localizer.string("authorize_wants", page.language).replacingOccurrences(of: "{app}", with: appName)
+        page["scopes"] = scopes
+        page["username"] = params.string("username") ?? ""
+        page["error"] = error
+        return pages.render("authorize", page, status: status)
+    }
+
+    func model(_ request: Request, title: String) -> PageModel {
+        let language = Localizer.negotiate(chosen: request.cookies[WebSession.languageCookie]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        return PageModel(pages: pages, language: language, title: title, session: nil, path: request.uri.description)
     }
 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
