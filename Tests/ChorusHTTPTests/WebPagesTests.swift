@@ -340,6 +340,19 @@ struct WebPagesTests {
             let refused = try await client.call(.post, "/statuses", form: ["csrf": memberToken, "status": "我也发公告", "team_id": String(team.id),
                                                                           "kind": "announcement", "next": "/teams/support"], headers: [.cookie: member])
             #expect(refused.status == 422 && refused.text.contains("role=\"alert\""))
+            // Bob asks; Alice answers; Bob marks her reply as the best answer.
+            var question = StatusService.Draft(text: "退款流程在哪里？")
+            question.teamID = team.id
+            question.kind = .question
+            let asked = try await fixture.services.statuses.createStatus(by: bob, question)
+            let answer = try await fixture.services.statuses.createStatus(by: alice, .init(text: "看知识库第三节", inReplyToID: asked.status.id))
+            let thread = try await client.call(.get, "/@bob/\(asked.status.id)", headers: [.cookie: member])
+            #expect(thread.text.contains("action=\"/statuses/\(asked.status.id)/best/\(answer.status.id)\""))
+            let chosen = try await client.call(.post, "/statuses/\(asked.status.id)/best/\(answer.status.id)", form: ["csrf": memberToken],
+                                               headers: [.cookie: member])
+            #expect(chosen.status == 303)
+            let after = try await client.call(.get, "/@bob/\(asked.status.id)", headers: [.cookie: member, .acceptLanguage: "zh-CN"])
+            #expect(after.text.contains("class=\"best-answer\">最佳答案"))
         }
     }
 

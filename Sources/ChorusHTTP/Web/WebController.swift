@@ -45,6 +45,7 @@ struct WebController {
         router.get("@{username}/followers") { request, context in try await self.people(request, context: context, followers: true) }
         router.get("@{username}/following") { request, context in try await self.people(request, context: context, followers: false) }
         router.get("@{username}/:id", use: thread)
+        router.post("statuses/:id/best/:answer", use: chooseBest)
         for action in ["favourite", "unfavourite", "reblog", "unreblog", "delete"] {
             router.post("statuses/:id/\(action)") { request, context in try await self.act(action, request, context: context) }
         }
@@ -355,7 +356,22 @@ struct WebController {
         var mainCard = card(shown)
         mainCard["focus"] = true
         model["main"] = mainCard
-        model["descendants"] = thread.descendants.map(card)
+        // A question's asker (or the team's owners and admins) choose its best answer among the replies.
+        var canChoose = false
+        if shown.status.kind == .question {
+            canChoose = shown.account.id == session.account.id
+            if !canChoose, let teamID = shown.status.teamId {
+                canChoose = (try? await services.teams.team(id: teamID, viewer: session.account))?.role?.canManage ?? false
+            }
+        }
+        model["descendants"] = thread.descendants.map { reply in
+            var replyCard = card(reply)
+            if reply.status.id == shown.status.bestAnswerId { replyCard["best"] = true }
+            if canChoose, reply.status.id != shown.status.bestAnswerId {
+                replyCard["chooseBest"] = "/statuses/\(shown.status.id)/best/\(reply.status.id)"
+            }
+            return replyCard
+        }
         model["hasReplies"] = !thread.descendants.isEmpty
         model["mainID"] = String(shown.status.id)
         model["canQuote"] = shown.status.visibility == .company
@@ -365,6 +381,16 @@ struct WebController {
         model["urlLength"] = PostText.charactersPerURL
         model["scripts"] = ["/js/compose.js"]
         return pages.render("thread", model, status: status)
+    }
+
+    @Sendable func chooseBest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
+        guard let question = context.parameters.get("id").flatMap({ Int64($0) }),
+              let answer = context.parameters.get("answer").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
+        let chosen = try await services.teams.chooseBestAnswer(questionID: question, answerID: answer, by: session.account)
+        return redirect("/@\(chosen.account.username)/\(question)")
     }
 
     /// Favourite, repost (and undo them), delete: a form on each card, then back.
