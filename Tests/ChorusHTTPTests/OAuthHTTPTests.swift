@@ -53,9 +53,14 @@ struct OAuthHTTPTests {
             let wrong = try await client.call(.post, "/oauth/authorize", form: [
                 "client_id": app.id, "redirect_uri": "https://app.example/callback", "scope": "read", "state": "xyz",
                 "username": "alice", "password": "wrong password",
-            ])
+            ], headers: [.acceptLanguage: "en"])
             #expect(wrong.status == 401)
             #expect(wrong.text.contains("Invalid username or password"))
+            let wrongInChinese = try await client.call(.post, "/oauth/authorize", form: [
+                "client_id": app.id, "redirect_uri": "https://app.example/callback", "scope": "read", "state": "xyz",
+                "username": "alice", "password": "wrong password",
+            ], headers: [.acceptLanguage: "zh-CN"])
+            #expect(wrongInChinese.text.contains("用户名或密码不正确。"))
             let signedIn = try await client.call(.post, "/oauth/authorize", form: [
                 "client_id": app.id, "redirect_uri": "https://app.example/callback", "scope": "read", "state": "xyz",
                 "username": "alice", "password": TestFixture.password,

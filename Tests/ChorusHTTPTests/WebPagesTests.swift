@@ -1,3 +1,4 @@
+@testable import ChorusHTTP
 import ChorusCore
 import ChorusServices
 import ChorusStore
@@ -244,7 +245,7 @@ struct WebPagesTests {
             #expect(tooLong.status == 422 && tooLong.text.contains("role=\"alert\""))
             let wrong = try await client.call(.post, "/settings/password", form: ["csrf": token, "current_password": "nope", "new_password": "another password"],
                                               headers: [.cookie: here])
-            #expect(wrong.status == 422)
+            #expect(wrong.status == 422 && wrong.text.contains("The current password is wrong"))
             let changed = try await client.call(.post, "/settings/password", form: ["csrf": token, "current_password": TestFixture.password,
                                                                                    "new_password": "a brand new password"], headers: [.cookie: here])
             #expect(changed.status == 303)
@@ -264,7 +265,7 @@ struct WebPagesTests {
             #expect(form.status == 200 && form.text.contains("Create the first administrator"))
             let differ = try await client.call(.post, "/setup", form: ["username": "boss", "password": "long enough pw", "password_confirmation": "other one!"],
                                                headers: [.acceptLanguage: "en"])
-            #expect(differ.status == 422 && differ.text.contains("The two passwords differ."))
+            #expect(differ.status == 422 && differ.text.contains("The two passwords differ"))
             let made = try await client.call(.post, "/setup", form: ["username": "boss", "display_name": "老板", "email": "boss@example.com",
                                                                      "password": "long enough pw", "password_confirmation": "long enough pw"])
             #expect(made.status == 303 && made.headers[.location] == "/login")
@@ -354,6 +355,16 @@ struct WebPagesTests {
             let after = try await client.call(.get, "/@bob/\(asked.status.id)", headers: [.cookie: member, .acceptLanguage: "zh-CN"])
             #expect(after.text.contains("class=\"best-answer\">最佳答案"))
         }
+    }
+
+    @Test func serviceErrorsAreShownInTheReadersLanguage() {
+        let localizer = Localizer()
+        #expect(localizer.error("The current password is wrong", "zh-Hans") == "当前密码不正确。")
+        #expect(localizer.error("The current password is wrong", "zh-Hant") == "目前的密碼不正確。")
+        #expect(localizer.error("The username 小明 is taken", "zh-Hans") == "用户名 小明 已被占用。")
+        #expect(localizer.error("Something new and unknown", "zh-Hans") == "Something new and unknown")
+        #expect(localizer.relative(Date(timeIntervalSince1970: 0), now: Date(timeIntervalSince1970: 180), "zh-Hans") == "3 分钟前")
+        #expect(localizer.relative(Date(timeIntervalSince1970: 0), now: Date(timeIntervalSince1970: 3600), "en") == "1 hour ago")
     }
 
     @Test func signingOutEndsTheSession() async throws {

@@ -47,7 +47,8 @@ struct OAuthController {
             return signInPage(request, appName: app.name, scopes: scopes.description, params: params, error: nil)
         } catch let error as ChorusError {
             let model = model(request, title: "authorize_failed_title")
-            return pages.message(model, heading: pages.localizer.string("authorize_failed_title", model.language), message: error.message,
+            return pages.message(model, heading: pages.localizer.string("authorize_failed_title", model.language),
+                                 message: pages.localizer.error(error.message, model.language),
                                  status: .init(code: error.kind.status))
         }
     }
@@ -75,7 +76,8 @@ struct OAuthController {
             return Response(status: .found, headers: [.location: components?.string ?? redirectURI])
         } catch let error as ChorusError where error.kind == .unauthorized || error.kind == .tooManyRequests {
             let (app, scopes) = try await services.oauth.validateAuthorization(clientID: clientID, redirectURI: redirectURI, scope: params.string("scope"))
-            return signInPage(request, appName: app.name, scopes: scopes.description, params: params, error: error.message,
+            return signInPage(request, appName: app.name, scopes: scopes.description, params: params,
+                              error: pages.localizer.error(error.message, model(request, title: "authorize_title").language),
                               status: .init(code: error.kind.status))
         }
     }

@@ -81,7 +81,7 @@ struct AccountPages {
             let created = try await services.accounts.createInvite(by: session.account, role: role, email: params.nonEmpty("email"))
             return try await peoplePage(model, session: session, inviteURL: created.url)
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return try await peoplePage(model, session: session, inviteURL: nil, status: .unprocessableContent)
         }
     }
@@ -104,7 +104,7 @@ struct AccountPages {
             }
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .conflict {
             var model = await web.page(request, session: session, title: "admin_title", path: "/admin")
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return try await peoplePage(model, session: session, inviteURL: nil, status: .unprocessableContent)
         }
         return web.redirect("/admin")
@@ -145,13 +145,13 @@ struct AccountPages {
         var model = await formModel(request, kind: "setup", action: "/setup", params: params)
         do {
             guard params.string("password") == params.string("password_confirmation") else {
-                throw ChorusError.unprocessable(pages.localizer.string("passwords_differ", model.language))
+                throw ChorusError.unprocessable("The two passwords differ")
             }
             _ = try await services.accounts.createFirstAdministrator(username: params.string("username") ?? "", password: params.string("password") ?? "",
                                                                      displayName: params.nonEmpty("display_name"), email: params.nonEmpty("email"))
             return web.redirect("/login")
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .conflict {
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return pages.render("setup", model, status: .unprocessableContent)
         }
     }
@@ -172,14 +172,14 @@ struct AccountPages {
         var model = await formModel(request, kind: "invite", action: "/invite/\(token)", params: params)
         do {
             guard params.string("password") == params.string("password_confirmation") else {
-                throw ChorusError.unprocessable(pages.localizer.string("passwords_differ", model.language))
+                throw ChorusError.unprocessable("The two passwords differ")
             }
             _ = try await services.accounts.acceptInvite(token: token, username: params.string("username") ?? "",
                                                          password: params.string("password") ?? "", displayName: params.nonEmpty("display_name"))
             return pages.message(model, heading: pages.localizer.string("welcome_title", model.language),
                                  message: pages.localizer.string("welcome_message", model.language), status: .ok)
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .conflict {
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return pages.render("setup", model, status: .unprocessableContent)
         } catch let error as ChorusError where error.kind == .notFound {
             return pages.message(model, heading: pages.localizer.string("invite_title", model.language),

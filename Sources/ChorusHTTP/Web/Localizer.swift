@@ -57,6 +57,18 @@ struct Localizer: Sendable {
         return nil
     }
 
+    /// A service's error message (written in English for the API) in the
+    /// reader's language, from the catalogue's `error: …` entries.
+    func error(_ message: String, _ code: String) -> String {
+        if let translated = catalogs[code]?["error: " + message] { return translated }
+        for (pattern, key) in [("The username ", "error_username_taken"), ("The team address ", "error_team_address_taken")]
+        where message.hasPrefix(pattern) && message.hasSuffix(" is taken") {
+            let name = message.dropFirst(pattern.count).dropLast(" is taken".count)
+            return string(key, code).replacingOccurrences(of: "{name}", with: name)
+        }
+        return message
+    }
+
     /// "3 分钟前", "2 hours ago": how long ago `date` was, in `code`.
     func relative(_ date: Date, now: Date, _ code: String) -> String {
         let seconds = max(0, Int(now.timeIntervalSince(date)))

@@ -147,7 +147,7 @@ struct WebController {
                 return redirect(next ?? "/?posted=1")
             } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest || error.kind == .forbidden {
                 // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
-                problem = error.message
+                problem = pages.localizer.error(error.message, await page(request, session: session, title: "home_title", path: "/").language)
             }
         }
         if let parentID = draft.inReplyToID {
@@ -220,7 +220,7 @@ struct WebController {
                 : try await services.teams.leave(id: view.team.id, by: session.account)
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .forbidden {
             var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
         }
         return redirect("/teams/\(view.team.slug)")
@@ -477,7 +477,7 @@ struct WebController {
             }
         } catch let error as ChorusError where error.kind == .unprocessable {
             var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
         }
         return redirect("/teams/\(view.team.slug)")
@@ -604,7 +604,7 @@ struct WebController {
             model["statuses"] = results.statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
             return pages.render("search", model)
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return pages.render("search", model, status: .unprocessableContent)
         }
     }
@@ -680,7 +680,7 @@ struct WebController {
             }
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
             var model = await page(request, session: session, title: "settings_title", path: "/settings")
-            model["error"] = error.message
+            model["error"] = pages.localizer.error(error.message, model.language)
             return settingsPage(model, session: session, status: .unprocessableContent)
         }
     }
