@@ -8,6 +8,8 @@
   if (!feed || !feed.getAttribute("data-live") || typeof EventSource === "undefined") return;
   var heading = document.getElementById("feed-heading");
   var source = new EventSource(feed.getAttribute("data-live"));
+  // Connected (the server subscribed before answering): new posts arrive from now on.
+  source.addEventListener("open", function () { feed.setAttribute("data-live-state", "open"); });
   source.addEventListener("status", function (event) {
     var template = document.createElement("template");
     template.innerHTML = event.data.trim();

@@ -124,8 +124,8 @@ def test_following_someone_shows_their_new_post_live(chorus: ChorusServer, brows
     browser.get(chorus.url("/"))
     WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.ID, "feed")))
     # Let the page's event stream connect, then post from elsewhere (the API).
-    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(
-        "return performance.getEntriesByType('resource').some(function (e) { return e.name.indexOf('/live') >= 0; })"))
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element(By.ID, "feed").get_attribute("data-live-state") == "open")
     text = unique("实时更新测试")
     before = browser.current_url
     chorus.post_status("xiaoming", text)
