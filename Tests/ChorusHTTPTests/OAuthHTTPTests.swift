@@ -47,21 +47,22 @@ struct OAuthHTTPTests {
         try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let app = try await registerApp(client, redirect: "https://app.example/callback")
-            let page = try await client.call(.get, "/oauth/authorize?response_type=code&client_id=\(app.id)&redirect_uri=https://app.example/callback&scope=read&state=xyz")
+            let authorizePage = "/oauth/authorize?response_type=code&client_id=\(app.id)&redirect_uri=https://app.example/callback&scope=read&state=xyz"
+            let page = try await client.call(.get, authorizePage)
             #expect(page.status == 200)
             #expect(page.text.contains("name=\"password\""))
-            let wrong = try await client.call(.post, "/oauth/authorize", form: [
+            let wrong = try await client.submit(authorizePage, to: "/oauth/authorize", form: [
                 "client_id": app.id, "redirect_uri": "https://app.example/callback", "scope": "read", "state": "xyz",
                 "username": "alice", "password": "wrong password",
             ], headers: [.acceptLanguage: "en"])
             #expect(wrong.status == 401)
             #expect(wrong.text.contains("Invalid username or password"))
-            let wrongInChinese = try await client.call(.post, "/oauth/authorize", form: [
+            let wrongInChinese = try await client.submit(authorizePage, to: "/oauth/authorize", form: [
                 "client_id": app.id, "redirect_uri": "https://app.example/callback", "scope": "read", "state": "xyz",
                 "username": "alice", "password": "wrong password",
             ], headers: [.acceptLanguage: "zh-CN"])
             #expect(wrongInChinese.text.contains("用户名或密码不正确。"))
-            let signedIn = try await client.call(.post, "/oauth/authorize", form: [
+            let signedIn = try await client.submit(authorizePage, to: "/oauth/authorize", form: [
                 "client_id": app.id, "redirect_uri": "https://app.example/callback", "scope": "read", "state": "xyz",
                 "username": "alice", "password": TestFixture.password,
             ])
@@ -115,9 +116,9 @@ struct OAuthHTTPTests {
             let url = invite.object?["url"] as? String ?? ""
             let path = String(url.dropFirst(TestFixture.baseURL.count))
             #expect(try await client.call(.get, path).text.contains("name=\"password_confirmation\""))
-            let mismatch = try await client.call(.post, path, form: ["username": "newbie", "password": TestFixture.password, "password_confirmation": "other password"])
+            let mismatch = try await client.submit(path, form: ["username": "newbie", "password": TestFixture.password, "password_confirmation": "other password"])
             #expect(mismatch.status == 422)
-            let accepted = try await client.call(.post, path, form: ["username": "newbie", "password": TestFixture.password, "password_confirmation": TestFixture.password])
+            let accepted = try await client.submit(path, form: ["username": "newbie", "password": TestFixture.password, "password_confirmation": TestFixture.password])
             #expect(accepted.status == 200)
             #expect(try await client.call(.get, path).status == 404)
             _ = try await fixture.services.accounts.authenticate(login: "newbie", password: TestFixture.password, address: nil)

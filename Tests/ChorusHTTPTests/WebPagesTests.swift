@@ -15,7 +15,7 @@ struct WebPagesTests {
 
     /// Signs in through the form; returns the session cookie ("name=value").
     func signIn(_ client: any TestClientProtocol, _ username: String) async throws -> String {
-        let response = try await client.call(.post, "/login", form: ["username": username, "password": TestFixture.password])
+        let response = try await client.submit("/login", form: ["username": username, "password": TestFixture.password])
         #expect(response.status == 303)
         #expect(response.headers[.location] == "/")
         let cookie = try #require(response.headers[.setCookie])
@@ -42,10 +42,13 @@ struct WebPagesTests {
             #expect(login.text.contains("<html lang=\"zh-Hans\">") && login.text.contains("登录 Chorus"))
             #expect(!login.text.contains("内部消息"))
             #expect(login.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
-            let bad = try await client.call(.post, "/login", form: ["username": "alice", "password": "wrong password"],
-                                            headers: [.acceptLanguage: "en"])
+            let bad = try await client.submit("/login", form: ["username": "alice", "password": "wrong password"],
+                                              headers: [.acceptLanguage: "en"])
             #expect(bad.status == 401 && bad.text.contains("That username and password do not match."))
             #expect(bad.headers[.setCookie] == nil)
+            // Without the form's token (another site posting the form): refused before any password check.
+            let forged = try await client.call(.post, "/login", form: ["username": "alice", "password": TestFixture.password])
+            #expect(forged.status == 403 && forged.headers[.setCookie]?.hasPrefix("chorus_session") != true)
         }
     }
 
@@ -263,15 +266,15 @@ struct WebPagesTests {
             #expect(login.status == 303 && login.headers[.location] == "/setup")
             let form = try await client.call(.get, "/setup", headers: [.acceptLanguage: "en"])
             #expect(form.status == 200 && form.text.contains("Create the first administrator"))
-            let differ = try await client.call(.post, "/setup", form: ["username": "boss", "password": "long enough pw", "password_confirmation": "other one!"],
+            let differ = try await client.submit("/setup", form: ["username": "boss", "password": "long enough pw", "password_confirmation": "other one!"],
                                                headers: [.acceptLanguage: "en"])
             #expect(differ.status == 422 && differ.text.contains("The two passwords differ"))
-            let made = try await client.call(.post, "/setup", form: ["username": "boss", "display_name": "老板", "email": "boss@example.com",
+            let made = try await client.submit("/setup", form: ["username": "boss", "display_name": "老板", "email": "boss@example.com",
                                                                      "password": "long enough pw", "password_confirmation": "long enough pw"])
             #expect(made.status == 303 && made.headers[.location] == "/login")
             #expect(try await fixture.services.accounts.account(username: "boss").role == .admin)
             // Once anyone exists, setup is gone.
-            let again = try await client.call(.post, "/setup", form: ["username": "intruder", "password": "long enough pw", "password_confirmation": "long enough pw"])
+            let again = try await client.submit("/setup", form: ["username": "intruder", "password": "long enough pw", "password_confirmation": "long enough pw"])
             #expect(again.status == 303 && again.headers[.location] == "/login")
             #expect((try? await fixture.services.accounts.account(username: "intruder")) == nil)
         }
@@ -297,7 +300,7 @@ struct WebPagesTests {
             let path = String(link.dropFirst("https://chorus.test".count))
             let join = try await client.call(.get, path, headers: [.acceptLanguage: "zh-CN"])
             #expect(join.status == 200 && join.text.contains("加入 Chorus"))
-            let joined = try await client.call(.post, path, form: ["username": "dan", "password": "dan's password", "password_confirmation": "dan's password"])
+            let joined = try await client.submit(path, form: ["username": "dan", "password": "dan's password", "password_confirmation": "dan's password"])
             #expect(joined.status == 200)
             #expect(try await fixture.services.accounts.account(username: "dan").role == .editor)
             let reused = try await client.call(.get, path)

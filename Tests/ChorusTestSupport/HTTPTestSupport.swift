@@ -60,3 +60,22 @@ extension TestClientProtocol {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }
+
+extension TestClientProtocol {
+    /// Posts a form that pages guard before sign-in (sign-in, setup,
+    /// invitations, app authorization) the way a browser does: opens `page`
+    /// first, then sends its `form_token` field and cookie back.
+    public func submit(_ page: String, to action: String? = nil, form: [String: String], headers: HTTPFields = [:]) async throws -> TestResponse {
+        let opened = try await call(.get, page, headers: headers)
+        var fields = form
+        var extra = headers
+        if let setCookie = opened.headers[.setCookie], setCookie.hasPrefix("chorus_form=") {
+            let cookie = String(setCookie.prefix { $0 != ";" })
+            extra[.cookie] = extra[.cookie].map { $0 + "; " + cookie } ?? cookie
+        }
+        if let range = opened.text.range(of: #"name="form_token" value="[^"]+""#, options: .regularExpression) {
+            fields["form_token"] = String(opened.text[range].dropFirst(#"name="form_token" value=""#.count).dropLast())
+        }
+        return try await call(.post, action ?? page, form: fields, headers: extra)
+    }
+}

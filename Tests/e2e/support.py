@@ -114,14 +114,15 @@ def bearer(token: str) -> dict[str, str]:
 
 def authorize_on_sign_in_page(page_url: str, login: str, password: str) -> str:
     """Signs in on the OAuth page at `page_url` like a browser; returns the out-of-band code."""
-    page = requests.get(page_url, timeout=HTTP_TIMEOUT)
+    browser = requests.Session()  # keeps the form's cookie, as a browser does
+    page = browser.get(page_url, timeout=HTTP_TIMEOUT)
     assert page.status_code == 200, page.text
     assert page.headers["Content-Type"].startswith("text/html")
     form = {html.unescape(name): html.unescape(value)
             for name, value in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text)}
     form.update(username=login, password=password)
     action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)
-    answer = requests.post(page_url.split("/oauth/")[0] + action, data=form, timeout=HTTP_TIMEOUT, allow_redirects=False)
+    answer = browser.post(page_url.split("/oauth/")[0] + action, data=form, timeout=HTTP_TIMEOUT, allow_redirects=False)
     assert answer.status_code == 200, answer.text
     code = re.search(r"<code>([^<]+)</code>", answer.text)
     assert code, answer.text

@@ -57,6 +57,11 @@ struct OAuthController {
         let params = try await Params.from(request, context: context)
         let clientID = params.string("client_id") ?? ""
         let redirectURI = params.string("redirect_uri") ?? ""
+        guard FormGuard.accepts(request, params) else {
+            let (app, scopes) = try await services.oauth.validateAuthorization(clientID: clientID, redirectURI: redirectURI, scope: params.string("scope"))
+            return signInPage(request, appName: app.name, scopes: scopes.description, params: params,
+                              error: pages.localizer.string("bad_form", model(request, title: "authorize_title").language), status: .forbidden)
+        }
         do {
             let code = try await services.oauth.authorize(
                 clientID: clientID, redirectURI: redirectURI, scope: params.string("scope"),
@@ -92,7 +97,8 @@ struct OAuthController {
         page["scopes"] = scopes
         page["username"] = params.string("username") ?? ""
         page["error"] = error
-        return pages.render("authorize", page, status: status)
+        let finish = FormGuard.protect(request, &page)
+        return finish(pages.render("authorize", page, status: status))
     }
 
     func model(_ request: Request, title: String) -> PageModel {

@@ -136,13 +136,20 @@ struct AccountPages {
 
     @Sendable func setupForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard try await services.accounts.needsSetup() else { return web.redirect("/login") }
-        return pages.render("setup", await formModel(request, kind: "setup", action: "/setup"))
+        var model = await formModel(request, kind: "setup", action: "/setup")
+        let finish = FormGuard.protect(request, &model)
+        return finish(pages.render("setup", model))
     }
 
     @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard try await services.accounts.needsSetup() else { return web.redirect("/login") }
         let params = try await Params.from(request, context: context)
         var model = await formModel(request, kind: "setup", action: "/setup", params: params)
+        let finish = FormGuard.protect(request, &model)
+        guard FormGuard.accepts(request, params) else {
+            model["error"] = pages.localizer.string("bad_form", model.language)
+            return finish(pages.render("setup", model, status: .forbidden))
+        }
         do {
             guard params.string("password") == params.string("password_confirmation") else {
                 throw ChorusError.unprocessable("The two passwords differ")
@@ -152,24 +159,30 @@ struct AccountPages {
             return web.redirect("/login")
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .conflict {
             model["error"] = pages.localizer.error(error.message, model.language)
-            return pages.render("setup", model, status: .unprocessableContent)
+            return finish(pages.render("setup", model, status: .unprocessableContent))
         }
     }
 
     @Sendable func inviteForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
-        let model = await formModel(request, kind: "invite", action: "/invite/\(token)")
+        var model = await formModel(request, kind: "invite", action: "/invite/\(token)")
         guard (try? await services.accounts.openInvite(token: token)) != nil else {
             return pages.message(model, heading: pages.localizer.string("invite_title", model.language),
                                  message: pages.localizer.string("invite_invalid", model.language), status: .notFound)
         }
-        return pages.render("setup", model)
+        let finish = FormGuard.protect(request, &model)
+        return finish(pages.render("setup", model))
     }
 
     @Sendable func acceptInvite(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         let params = try await Params.from(request, context: context)
         var model = await formModel(request, kind: "invite", action: "/invite/\(token)", params: params)
+        let finish = FormGuard.protect(request, &model)
+        guard FormGuard.accepts(request, params) else {
+            model["error"] = pages.localizer.string("bad_form", model.language)
+            return finish(pages.render("setup", model, status: .forbidden))
+        }
         do {
             guard params.string("password") == params.string("password_confirmation") else {
                 throw ChorusError.unprocessable("The two passwords differ")
@@ -180,7 +193,7 @@ struct AccountPages {
                                  message: pages.localizer.string("welcome_message", model.language), status: .ok)
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .conflict {
             model["error"] = pages.localizer.error(error.message, model.language)
-            return pages.render("setup", model, status: .unprocessableContent)
+            return finish(pages.render("setup", model, status: .unprocessableContent))
         } catch let error as ChorusError where error.kind == .notFound {
             return pages.message(model, heading: pages.localizer.string("invite_title", model.language),
                                  message: pages.localizer.string("invite_invalid", model.language), status: .notFound)

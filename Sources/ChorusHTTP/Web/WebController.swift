@@ -59,7 +59,9 @@ struct WebController {
         if await WebSession.current(request, services: services) != nil { return redirect("/") }
         // An empty database: create the first administrator instead.
         if try await services.accounts.needsSetup() { return redirect("/setup") }
-        return pages.render("login", await page(request, session: nil, title: "sign_in_title", path: "/login"))
+        var model = await page(request, session: nil, title: "sign_in_title", path: "/login")
+        let finish = FormGuard.protect(request, &model)
+        return finish(pages.render("login", model))
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -67,6 +69,11 @@ struct WebController {
         let username = params.string("username") ?? ""
         var model = await page(request, session: nil, title: "sign_in_title", path: "/login")
         model["username"] = username
+        let finish = FormGuard.protect(request, &model)
+        guard FormGuard.accepts(request, params) else {
+            model["error"] = pages.localizer.string("bad_form", model.language)
+            return finish(pages.render("login", model, status: .forbidden))
+        }
         do {
             let account = try await services.accounts.authenticate(login: username, password: params.string("password") ?? "",
                                                                    address: context.remoteAddress)
@@ -78,10 +85,10 @@ struct WebController {
             return response
         } catch let error as ChorusError where error.kind == .tooManyRequests {
             model["error"] = pages.localizer.string("sign_in_throttled", model.language)
-            return pages.render("login", model, status: .tooManyRequests)
+            return finish(pages.render("login", model, status: .tooManyRequests))
         } catch let error as ChorusError where error.kind == .unauthorized {
             model["error"] = pages.localizer.string("sign_in_failed", model.language)
-            return pages.render("login", model, status: .unauthorized)
+            return finish(pages.render("login", model, status: .unauthorized))
         }
     }
 

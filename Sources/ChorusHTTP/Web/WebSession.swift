@@ -43,3 +43,35 @@ struct WebSession: Sendable {
                httpOnly: true, sameSite: .lax)
     }
 }
+
+/// Forms shown before anyone is signed in (sign-in, first-run setup,
+/// invitations, an app's authorization) carry a token that must equal a
+/// cookie set with the form (double submit): another site can make a
+/// browser post such a form, but can neither read the cookie nor set it.
+enum FormGuard {
+    static let cookieName = "chorus_form"
+    static let fieldName = "form_token"
+
+    /// The browser's token, or a new one (then `isNew`: set the cookie).
+    static func token(_ request: Request) -> (value: String, isNew: Bool) {
+        if let value = request.cookies[cookieName]?.value, value.count >= 32 { return (value, false) }
+        return (SecretGenerator.token(), true)
+    }
+
+    static func accepts(_ request: Request, _ params: Params) -> Bool {
+        guard let cookie = request.cookies[cookieName]?.value, cookie.count >= 32, let field = params.string(fieldName) else { return false }
+        return SecretGenerator.constantTimeEquals(cookie, field)
+    }
+
+    /// Adds the token to a page, and the cookie to its response when new.
+    static func protect(_ request: Request, _ model: inout PageModel) -> (Response) -> Response {
+        let (value, isNew) = token(request)
+        model["formToken"] = value
+        return { response in
+            guard isNew else { return response }
+            var response = response
+            response.setCookie(Cookie(name: cookieName, value: value, path: "/", httpOnly: true, sameSite: .lax))
+            return response
+        }
+    }
+}
