@@ -124,7 +124,8 @@ struct AccountPages {
                 "exact": JSON.timestamp(entry.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC",
                 "relative": pages.localizer.relative(entry.createdAt, now: now, model.language),
                 "actor": entry.actorId.flatMap { names[$0].map { "@" + $0 } } ?? "—",
-                "action": entry.action, "subject": entry.subject ?? "", "detail": entry.detail == "{}" ? "" : entry.detail, "ip": entry.ip ?? "",
+                "action": pages.localizer.strings(model.language)["audit_" + entry.action] ?? entry.action, "code": entry.action,
+                "subject": entry.subject ?? "", "detail": entry.detail == "{}" ? "" : entry.detail, "ip": entry.ip ?? "",
             ]
         }
         if entries.count == 40, let last = entries.last?.id { model["older"] = "/admin/audit?max_id=\(last)" }
