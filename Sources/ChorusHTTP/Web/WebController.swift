@@ -93,13 +93,12 @@ struct WebController {
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        try await services.oauth.endSession(token: session.token)
-        var response = redirect("/login")
-        response.setCookie(WebSession.cookie("", config: services.config, maxAge: 0))
-        return response
+        try await signedInForm(request, context: context) { session, params in
+            try await services.oauth.endSession(token: session.token)
+            var response = redirect("/login")
+            response.setCookie(WebSession.cookie("", config: services.config, maxAge: 0))
+            return response
+        }
     }
 
     /// `/language?lang=en&next=/`: remembers the choice (on the account when
@@ -129,48 +128,47 @@ struct WebController {
     }
 
     @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        let text = params.string("status") ?? ""
-        let teamID = params.string("team_id").flatMap { Int64($0) }
-        let visibility = teamID != nil ? .team : params.string("visibility").flatMap(Visibility.init(apiValue:)) ?? .company
-        let next = localPath(params.string("next"))
-        var draft = StatusService.Draft(text: text, visibility: visibility)
-        draft.teamID = teamID
-        draft.inReplyToID = params.string("in_reply_to_id").flatMap { Int64($0) }
-        draft.quotedStatusID = params.string("quoted_status_id").flatMap { Int64($0) }
-        if teamID != nil, let kind = params.string("kind").flatMap(PostKind.init(rawValue:)) { draft.kind = kind }
-        // The length rule in the reader's language; the service checks it again.
-        let length = PostText.count(text)
-        var problem: String?
-        if length == 0 || length > PostText.maxCharacters {
-            let language = await page(request, session: session, title: "home_title", path: "/").language
-            problem = length == 0 ? pages.localizer.string("post_empty", language)
-                : pages.localizer.string("post_too_long", language).replacingOccurrences(of: "{n}", with: String(length))
-        } else {
-            do {
-                _ = try await services.statuses.createStatus(by: session.account, draft)
-                return redirect(next ?? "/?posted=1")
-            } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest || error.kind == .forbidden {
-                // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
-                problem = pages.localizer.error(error.message, await page(request, session: session, title: "home_title", path: "/").language)
+        try await signedInForm(request, context: context) { session, params in
+            let text = params.string("status") ?? ""
+            let teamID = params.string("team_id").flatMap { Int64($0) }
+            let visibility = teamID != nil ? .team : params.string("visibility").flatMap(Visibility.init(apiValue:)) ?? .company
+            let next = localPath(params.string("next"))
+            var draft = StatusService.Draft(text: text, visibility: visibility)
+            draft.teamID = teamID
+            draft.inReplyToID = params.string("in_reply_to_id").flatMap { Int64($0) }
+            draft.quotedStatusID = params.string("quoted_status_id").flatMap { Int64($0) }
+            if teamID != nil, let kind = params.string("kind").flatMap(PostKind.init(rawValue:)) { draft.kind = kind }
+            // The length rule in the reader's language; the service checks it again.
+            let length = PostText.count(text)
+            var problem: String?
+            if length == 0 || length > PostText.maxCharacters {
+                let language = await page(request, session: session, title: "home_title", path: "/").language
+                problem = length == 0 ? pages.localizer.string("post_empty", language)
+                    : pages.localizer.string("post_too_long", language).replacingOccurrences(of: "{n}", with: String(length))
+            } else {
+                do {
+                    _ = try await services.statuses.createStatus(by: session.account, draft)
+                    return redirect(next ?? "/?posted=1")
+                } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest || error.kind == .forbidden {
+                    // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
+                    problem = pages.localizer.error(error.message, await page(request, session: session, title: "home_title", path: "/").language)
+                }
             }
-        }
-        if let parentID = draft.inReplyToID {
-            var model = await page(request, session: session, title: "thread", path: next ?? "/")
+            if let parentID = draft.inReplyToID {
+                var model = await page(request, session: session, title: "thread", path: next ?? "/")
+                model["error"] = problem
+                return try await threadPage(model, statusID: parentID, session: session, status: .unprocessableContent)
+            }
+            if let next, next.hasPrefix("/teams/"), let slug = next.split(separator: "/").last {
+                var model = await page(request, session: session, title: "teams_title", path: next)
+                model["error"] = problem
+                return try await teamPage(model, slug: String(slug), session: session, maxID: nil, status: .unprocessableContent)
+            }
+            var model = await page(request, session: session, title: "home_title", path: "/")
             model["error"] = problem
-            return try await threadPage(model, statusID: parentID, session: session, status: .unprocessableContent)
+            model["draft"] = text
+            return try await homePage(model, session: session, maxID: nil, visibility: visibility, teamID: teamID, status: .unprocessableContent)
         }
-        if let next, next.hasPrefix("/teams/"), let slug = next.split(separator: "/").last {
-            var model = await page(request, session: session, title: "teams_title", path: next)
-            model["error"] = problem
-            return try await teamPage(model, slug: String(slug), session: session, maxID: nil, status: .unprocessableContent)
-        }
-        var model = await page(request, session: session, title: "home_title", path: "/")
-        model["error"] = problem
-        model["draft"] = text
-        return try await homePage(model, session: session, maxID: nil, visibility: visibility, teamID: teamID, status: .unprocessableContent)
     }
 
     // MARK: Company and teams
@@ -217,20 +215,19 @@ struct WebController {
     }
 
     private func changeMembership(_ request: Request, context: AppRequestContext, join: Bool) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        let slug = context.parameters.get("slug") ?? ""
-        let view = try await services.teams.team(slug: slug, viewer: session.account)
-        do {
-            _ = join ? try await services.teams.join(id: view.team.id, by: session.account)
-                : try await services.teams.leave(id: view.team.id, by: session.account)
-        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .forbidden {
-            var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
-            model["error"] = pages.localizer.error(error.message, model.language)
-            return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
+        try await signedInForm(request, context: context) { session, params in
+            let slug = context.parameters.get("slug") ?? ""
+            let view = try await services.teams.team(slug: slug, viewer: session.account)
+            do {
+                _ = join ? try await services.teams.join(id: view.team.id, by: session.account)
+                    : try await services.teams.leave(id: view.team.id, by: session.account)
+            } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .forbidden {
+                var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
+                model["error"] = pages.localizer.error(error.message, model.language)
+                return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
+            }
+            return redirect("/teams/\(view.team.slug)")
         }
-        return redirect("/teams/\(view.team.slug)")
     }
 
     private func teamPage(_ model: PageModel, slug: String, session: WebSession, maxID: Int64?,
@@ -391,34 +388,32 @@ struct WebController {
     }
 
     @Sendable func chooseBest(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        guard let question = context.parameters.get("id").flatMap({ Int64($0) }),
-              let answer = context.parameters.get("answer").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
-        let chosen = try await services.teams.chooseBestAnswer(questionID: question, answerID: answer, by: session.account)
-        return redirect("/@\(chosen.account.username)/\(question)")
+        try await signedInForm(request, context: context) { session, params in
+            guard let question = context.parameters.get("id").flatMap({ Int64($0) }),
+                  let answer = context.parameters.get("answer").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
+            let chosen = try await services.teams.chooseBestAnswer(questionID: question, answerID: answer, by: session.account)
+            return redirect("/@\(chosen.account.username)/\(question)")
+        }
     }
 
     /// Favourite, repost (and undo them), delete: a form on each card, then back.
     func act(_ action: String, _ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
-        let viewer = session.account
-        switch action {
-        case "favourite": _ = try await services.statuses.favourite(id: id, by: viewer)
-        case "unfavourite": _ = try await services.statuses.unfavourite(id: id, by: viewer)
-        case "reblog": _ = try await services.statuses.reblog(id: id, by: viewer)
-        case "unreblog": _ = try await services.statuses.unreblog(id: id, by: viewer)
-        default:
-            _ = try await services.statuses.deleteStatus(id: id, by: viewer)
-            // The deleted post's own page is gone: go home instead.
-            let next = localPath(params.string("next")) ?? "/"
-            return redirect(next.hasSuffix("/\(id)") ? "/" : next)
+        try await signedInForm(request, context: context) { session, params in
+            guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
+            let viewer = session.account
+            switch action {
+            case "favourite": _ = try await services.statuses.favourite(id: id, by: viewer)
+            case "unfavourite": _ = try await services.statuses.unfavourite(id: id, by: viewer)
+            case "reblog": _ = try await services.statuses.reblog(id: id, by: viewer)
+            case "unreblog": _ = try await services.statuses.unreblog(id: id, by: viewer)
+            default:
+                _ = try await services.statuses.deleteStatus(id: id, by: viewer)
+                // The deleted post's own page is gone: go home instead.
+                let next = localPath(params.string("next")) ?? "/"
+                return redirect(next.hasSuffix("/\(id)") ? "/" : next)
+            }
+            return redirect(localPath(params.string("next")) ?? "/")
         }
-        return redirect(localPath(params.string("next")) ?? "/")
     }
 
     // MARK: Live updates
@@ -469,25 +464,24 @@ struct WebController {
 
     /// Pins and join requests (the team's owners and admins).
     func manageTeam(_ action: String, _ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        let slug = context.parameters.get("slug") ?? ""
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
-        let view = try await services.teams.team(slug: slug, viewer: session.account)
-        do {
-            switch action {
-            case "pin": _ = try await services.teams.pin(teamID: view.team.id, statusID: id, by: session.account)
-            case "unpin": try await services.teams.unpin(teamID: view.team.id, statusID: id, by: session.account)
-            case "approve": try await services.teams.decideRequest(teamID: view.team.id, accountID: id, approve: true, by: session.account)
-            default: try await services.teams.decideRequest(teamID: view.team.id, accountID: id, approve: false, by: session.account)
+        try await signedInForm(request, context: context) { session, params in
+            let slug = context.parameters.get("slug") ?? ""
+            guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
+            let view = try await services.teams.team(slug: slug, viewer: session.account)
+            do {
+                switch action {
+                case "pin": _ = try await services.teams.pin(teamID: view.team.id, statusID: id, by: session.account)
+                case "unpin": try await services.teams.unpin(teamID: view.team.id, statusID: id, by: session.account)
+                case "approve": try await services.teams.decideRequest(teamID: view.team.id, accountID: id, approve: true, by: session.account)
+                default: try await services.teams.decideRequest(teamID: view.team.id, accountID: id, approve: false, by: session.account)
+                }
+            } catch let error as ChorusError where error.kind == .unprocessable {
+                var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
+                model["error"] = pages.localizer.error(error.message, model.language)
+                return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
             }
-        } catch let error as ChorusError where error.kind == .unprocessable {
-            var model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
-            model["error"] = pages.localizer.error(error.message, model.language)
-            return try await teamPage(model, slug: slug, session: session, maxID: nil, status: .unprocessableContent)
+            return redirect("/teams/\(view.team.slug)")
         }
-        return redirect("/teams/\(view.team.slug)")
     }
 
     // MARK: Profiles
@@ -550,17 +544,16 @@ struct WebController {
     }
 
     private func changeFollow(_ request: Request, context: AppRequestContext, follow: Bool) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        let username = context.parameters.get("username") ?? ""
-        let account = try await services.accounts.account(username: username)
-        if follow {
-            _ = try await services.follows.follow(account.id, by: session.account)
-        } else {
-            _ = try await services.follows.unfollow(account.id, by: session.account)
+        try await signedInForm(request, context: context) { session, params in
+            let username = context.parameters.get("username") ?? ""
+            let account = try await services.accounts.account(username: username)
+            if follow {
+                _ = try await services.follows.follow(account.id, by: session.account)
+            } else {
+                _ = try await services.follows.unfollow(account.id, by: session.account)
+            }
+            return redirect("/@\(account.username)")
         }
-        return redirect("/@\(account.username)")
     }
 
     // MARK: Tags, search, notifications
@@ -584,12 +577,11 @@ struct WebController {
     }
 
     func followTag(_ request: Request, context: AppRequestContext, follow: Bool) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        let raw = context.parameters.get("tag")?.removingPercentEncoding ?? ""
-        let tag = follow ? try await services.search.followTag(raw, by: session.account) : try await services.search.unfollowTag(raw, by: session.account)
-        return redirect("/tags/\(HTMLRenderer.percentEncodePath(tag.name))")
+        try await signedInForm(request, context: context) { session, params in
+            let raw = context.parameters.get("tag")?.removingPercentEncoding ?? ""
+            let tag = follow ? try await services.search.followTag(raw, by: session.account) : try await services.search.unfollowTag(raw, by: session.account)
+            return redirect("/tags/\(HTMLRenderer.percentEncodePath(tag.name))")
+        }
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -667,28 +659,27 @@ struct WebController {
     }
 
     func saveSettings(_ form: String, _ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
-        do {
-            switch form {
-            case "profile":
-                let locale = params.string("locale").flatMap { Localizer.supported.contains($0) ? $0 : nil }
-                _ = try await services.accounts.updateProfile(accountID: session.account.id, displayName: params.string("display_name") ?? "",
-                                                              note: params.string("note") ?? "", locale: locale)
-                return redirect("/settings?done=settings_saved")
-            case "password":
-                try await services.accounts.changePassword(accountID: session.account.id, current: params.string("current_password") ?? "",
-                                                           new: params.string("new_password") ?? "")
-                return redirect("/settings?done=settings_password_changed")
-            default:
-                let ended = try await services.oauth.endOtherSessions(session.principal, address: context.remoteAddress)
-                return redirect("/settings?ended=\(ended)")
+        try await signedInForm(request, context: context) { session, params in
+            do {
+                switch form {
+                case "profile":
+                    let locale = params.string("locale").flatMap { Localizer.supported.contains($0) ? $0 : nil }
+                    _ = try await services.accounts.updateProfile(accountID: session.account.id, displayName: params.string("display_name") ?? "",
+                                                                  note: params.string("note") ?? "", locale: locale)
+                    return redirect("/settings?done=settings_saved")
+                case "password":
+                    try await services.accounts.changePassword(accountID: session.account.id, current: params.string("current_password") ?? "",
+                                                               new: params.string("new_password") ?? "")
+                    return redirect("/settings?done=settings_password_changed")
+                default:
+                    let ended = try await services.oauth.endOtherSessions(session.principal, address: context.remoteAddress)
+                    return redirect("/settings?ended=\(ended)")
+                }
+            } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
+                var model = await page(request, session: session, title: "settings_title", path: "/settings")
+                model["error"] = pages.localizer.error(error.message, model.language)
+                return settingsPage(model, session: session, status: .unprocessableContent)
             }
-        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
-            var model = await page(request, session: session, title: "settings_title", path: "/settings")
-            model["error"] = pages.localizer.error(error.message, model.language)
-            return settingsPage(model, session: session, status: .unprocessableContent)
         }
     }
 
@@ -715,6 +706,16 @@ struct WebController {
     func localPath(_ value: String?) -> String? {
         guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\") else { return nil }
         return value
+    }
+
+    /// Runs a signed-in page's form: a browser without a session is sent to
+    /// sign in, and a form without this session's token is refused.
+    func signedInForm(_ request: Request, context: AppRequestContext,
+                      _ action: (WebSession, Params) async throws -> Response) async throws -> Response {
+        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        let params = try await Params.from(request, context: context)
+        guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
+        return try await action(session, params)
     }
 
     func redirect(_ location: String) -> Response {
