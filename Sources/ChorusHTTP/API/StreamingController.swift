@@ -85,9 +85,19 @@ struct StreamingController {
         let viewer = try context.user(StreamRenderer.scope(for: kind))
         let messages = services.streams.subscribe(accountID: viewer.id, kind: kind)
         let renderer = renderer
+        return StreamingController.eventStream(messages) { message in
+            guard let (event, payload) = await renderer.render(message, for: viewer) else { return nil }
+            return (event, payload)
+        }
+    }
+
+    /// A server-sent-events response: each message as `event:` and `data:`
+    /// lines (nil skips it), a comment line as heartbeat, ended by a graceful
+    /// shutdown so the server can stop.
+    static func eventStream(_ messages: AsyncStream<StreamMessage>,
+                            render: @escaping @Sendable (StreamMessage) async -> (event: String, data: String)?) -> Response {
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: ":)\n\n"))
-            // A graceful shutdown ends the stream, so the server can stop.
             let feed = StreamingController.withHeartbeats(messages)
             try await withGracefulShutdownHandler {
                 for await item in feed.stream {
@@ -95,9 +105,10 @@ struct StreamingController {
                         try await writer.write(ByteBuffer(string: ":thump\n\n"))
                         continue
                     }
-                    if let (event, payload) = await renderer.render(message, for: viewer) {
-                        try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(payload)\n\n"))
-                    }
+                    guard let (event, data) = await render(message) else { continue }
+                    // Every line of the data gets its own `data:` field.
+                    let lines = data.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined()
+                    try await writer.write(ByteBuffer(string: "event: \(event)\n\(lines)\n"))
                 }
             } onGracefulShutdown: {
                 feed.stop()

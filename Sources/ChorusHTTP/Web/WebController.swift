@@ -4,7 +4,6 @@ import ChorusStore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ServiceLifecycle
 
 /// The web pages people use at their desks and on their phones: sign in and
 /// out, and the home page (compose box and home timeline). Forms work
@@ -429,37 +428,21 @@ struct WebController {
         let strings = pages.localizer.strings(language)
         let messages = services.streams.subscribe(accountID: session.account.id, kind: .user)
         let services = services
-        let body = ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: ":)\n\n"))
-            let feed = StreamingController.withHeartbeats(messages)
-            try await withGracefulShutdownHandler {
-                for await item in feed.stream {
-                    guard let message = item else {
-                        try await writer.write(ByteBuffer(string: ":thump\n\n"))
-                        continue
-                    }
-                    switch message {
-                    case .update(let id):
-                        guard let status = try? await services.statuses.status(id: id, viewer: session.account) else { continue }
-                        var card = statusModel(status, language: language, now: Date(), viewer: session.account)
-                        card["csrf"] = session.csrf
-                        card["here"] = "/"
-                        card["t"] = strings
-                        let html = pages.library.render(card, withTemplate: "status") ?? ""
-                        let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined()
-                        try await writer.write(ByteBuffer(string: "event: status\n\(data)\n"))
-                    case .delete(let id):
-                        try await writer.write(ByteBuffer(string: "event: delete\ndata: \(id)\n\n"))
-                    case .notification:
-                        continue
-                    }
-                }
-            } onGracefulShutdown: {
-                feed.stop()
+        return StreamingController.eventStream(messages) { message in
+            switch message {
+            case .update(let id):
+                guard let status = try? await services.statuses.status(id: id, viewer: session.account) else { return nil }
+                var card = statusModel(status, language: language, now: Date(), viewer: session.account)
+                card["csrf"] = session.csrf
+                card["here"] = "/"
+                card["t"] = strings
+                return ("status", pages.library.render(card, withTemplate: "status") ?? "")
+            case .delete(let id):
+                return ("delete", String(id))
+            case .notification:
+                return nil
             }
-            try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
     }
 
     /// Pins and join requests (the team's owners and admins).
