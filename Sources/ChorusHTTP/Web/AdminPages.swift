@@ -62,7 +62,7 @@ struct AccountPages {
         model["roles"] = options(nil)
         model["people"] = try await services.accounts.listAccounts().filter { !$0.isBot }.map { account in
             ["id": String(account.id), "username": account.username,
-             "displayName": account.displayName.isEmpty ? account.username : account.displayName,
+             "displayName": account.shownName,
              "active": account.isActive, "roleOptions": options(account.role)] as [String: Any]
         }
         model["inviteURL"] = inviteURL
@@ -144,23 +144,10 @@ struct AccountPages {
 
     @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard try await services.accounts.needsSetup() else { return web.redirect("/login") }
-        let params = try await Params.from(request, context: context)
-        var model = await formModel(request, kind: "setup", action: "/setup", params: params)
-        let finish = FormGuard.protect(request, &model)
-        guard FormGuard.accepts(request, params) else {
-            model["error"] = pages.localizer.string("bad_form", model.language)
-            return finish(pages.render("setup", model, status: .forbidden))
-        }
-        do {
-            guard params.string("password") == params.string("password_confirmation") else {
-                throw ChorusError.unprocessable("The two passwords differ")
-            }
+        return try await accountForm(request, context: context, kind: "setup", action: "/setup") { params, _ in
             _ = try await services.accounts.createFirstAdministrator(username: params.string("username") ?? "", password: params.string("password") ?? "",
                                                                      displayName: params.nonEmpty("display_name"), email: params.nonEmpty("email"))
             return web.redirect("/login")
-        } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .conflict {
-            model["error"] = pages.localizer.error(error.message, model.language)
-            return finish(pages.render("setup", model, status: .unprocessableContent))
         }
     }
 
@@ -177,8 +164,26 @@ struct AccountPages {
 
     @Sendable func acceptInvite(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
+        do {
+            return try await accountForm(request, context: context, kind: "invite", action: "/invite/\(token)") { params, model in
+                _ = try await services.accounts.acceptInvite(token: token, username: params.string("username") ?? "",
+                                                             password: params.string("password") ?? "", displayName: params.nonEmpty("display_name"))
+                return pages.message(model, heading: pages.localizer.string("welcome_title", model.language),
+                                     message: pages.localizer.string("welcome_message", model.language), status: .ok)
+            }
+        } catch let error as ChorusError where error.kind == .notFound {
+            let model = await formModel(request, kind: "invite", action: "/invite/\(token)")
+            return pages.message(model, heading: pages.localizer.string("invite_title", model.language),
+                                 message: pages.localizer.string("invite_invalid", model.language), status: .notFound)
+        }
+    }
+
+    /// The setup and invitation forms: the form's token, the two passwords
+    /// equal, then `create`; a refusal shows the form again with the reason.
+    private func accountForm(_ request: Request, context: AppRequestContext, kind: String, action: String,
+                             create: (Params, PageModel) async throws -> Response) async throws -> Response {
         let params = try await Params.from(request, context: context)
-        var model = await formModel(request, kind: "invite", action: "/invite/\(token)", params: params)
+        var model = await formModel(request, kind: kind, action: action, params: params)
         let finish = FormGuard.protect(request, &model)
         guard FormGuard.accepts(request, params) else {
             model["error"] = pages.localizer.string("bad_form", model.language)
@@ -188,16 +193,10 @@ struct AccountPages {
             guard params.string("password") == params.string("password_confirmation") else {
                 throw ChorusError.unprocessable("The two passwords differ")
             }
-            _ = try await services.accounts.acceptInvite(token: token, username: params.string("username") ?? "",
-                                                         password: params.string("password") ?? "", displayName: params.nonEmpty("display_name"))
-            return pages.message(model, heading: pages.localizer.string("welcome_title", model.language),
-                                 message: pages.localizer.string("welcome_message", model.language), status: .ok)
+            return try await create(params, model)
         } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .conflict {
             model["error"] = pages.localizer.error(error.message, model.language)
             return finish(pages.render("setup", model, status: .unprocessableContent))
-        } catch let error as ChorusError where error.kind == .notFound {
-            return pages.message(model, heading: pages.localizer.string("invite_title", model.language),
-                                 message: pages.localizer.string("invite_invalid", model.language), status: .notFound)
         }
     }
 

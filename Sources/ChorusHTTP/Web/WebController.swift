@@ -248,7 +248,7 @@ struct WebController {
         if canManage {
             let requests = try await services.teams.joinRequests(teamID: team.id, by: session.account)
             model["hasRequests"] = !requests.isEmpty
-            model["requests"] = requests.map { ["id": String($0.id), "username": $0.username, "displayName": $0.displayName.isEmpty ? $0.username : $0.displayName] }
+            model["requests"] = requests.map { ["id": String($0.id), "username": $0.username, "displayName": $0.shownName] }
         }
         model["hasPinned"] = !feed.pinned.isEmpty
         func card(_ status: HydratedStatus) -> [String: Any] {
@@ -261,7 +261,7 @@ struct WebController {
         model["statuses"] = feed.posts.map(card)
         if feed.posts.count == 20, let last = feed.posts.last { model["older"] = "/teams/\(team.slug)?max_id=\(last.status.id)" }
         model["memberList"] = members.map { member in
-            ["username": member.account.username, "displayName": member.account.displayName.isEmpty ? member.account.username : member.account.displayName,
+            ["username": member.account.username, "displayName": member.account.shownName,
              "role": member.role == .member ? "" : pages.localizer.string("team_role_\(member.role.rawValue)", model.language)] as [String: Any]
         }
         model["maxCharacters"] = PostText.maxCharacters
@@ -305,11 +305,10 @@ struct WebController {
     /// (and who reposted it); the actions act on what is shown.
     func statusModel(_ hydrated: HydratedStatus, language: String, now: Date, viewer: AccountRecord) -> [String: Any] {
         let shown = hydrated.reblog ?? hydrated
-        func name(_ account: AccountRecord) -> String { account.displayName.isEmpty ? account.username : account.displayName }
         var model: [String: Any] = [
             "id": String(hydrated.status.id),
             "targetID": String(shown.status.id),
-            "displayName": name(shown.account),
+            "displayName": shown.account.shownName,
             "username": shown.account.username,
             "iso": JSON.timestamp(shown.status.createdAt),
             "exact": JSON.timestamp(shown.status.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC",
@@ -323,14 +322,14 @@ struct WebController {
             "canReblog": shown.status.visibility == .company,
             "isOwn": shown.account.id == viewer.id,
         ]
-        if hydrated.reblog != nil { model["rebloggedBy"] = name(hydrated.account) }
+        if hydrated.reblog != nil { model["rebloggedBy"] = hydrated.account.shownName }
         if let team = shown.team {
             model["team"] = team.name
             model["pinned"] = shown.pinned
             if shown.status.kind != .status { model["kindLabel"] = pages.localizer.string("kind_\(shown.status.kind.rawValue)", language) }
         }
         if let quoted = shown.quoted {
-            model["quote"] = ["id": String(quoted.status.id), "username": quoted.account.username, "displayName": name(quoted.account),
+            model["quote"] = ["id": String(quoted.status.id), "username": quoted.account.username, "displayName": quoted.account.shownName,
                               "html": quoted.status.contentHtml] as [String: Any]
         } else if shown.status.quoteOfId != nil {
             model["quoteGone"] = true
@@ -379,7 +378,7 @@ struct WebController {
         model["mainID"] = String(shown.status.id)
         model["canQuote"] = shown.status.visibility == .company
         model["replyPrefix"] = shown.account.id == session.account.id ? "" : "@\(shown.account.username) "
-        model["title"] = shown.account.displayName.isEmpty ? shown.account.username : shown.account.displayName
+        model["title"] = shown.account.shownName
         model["maxCharacters"] = PostText.maxCharacters
         model["urlLength"] = PostText.charactersPerURL
         model["scripts"] = ["/js/compose.js"]
@@ -481,7 +480,7 @@ struct WebController {
         let statuses = try await services.timelines.account(account.id, viewer: session.account, filter: AccountStatusesFilter(),
                                                             page: Page(maxID: maxID, limit: 20))
         let now = Date()
-        let name = account.displayName.isEmpty ? account.username : account.displayName
+        let name = account.shownName
         model["title"] = name
         model["profile"] = [
             "displayName": name, "username": account.username,
@@ -510,10 +509,10 @@ struct WebController {
         var model = await page(request, session: session, title: followers ? "profile_followers" : "profile_following", path: "/@\(account.username)/\(kind)")
         let list = followers ? try await services.follows.followers(of: account.id, page: Page(maxID: maxID, limit: 40))
             : try await services.follows.following(of: account.id, page: Page(maxID: maxID, limit: 40))
-        let name = account.displayName.isEmpty ? account.username : account.displayName
+        let name = account.shownName
         model["heading"] = name + " · " + pages.localizer.string(followers ? "profile_followers" : "profile_following", model.language)
         model["username"] = account.username
-        model["people"] = list.map { ["username": $0.account.username, "displayName": $0.account.displayName.isEmpty ? $0.account.username : $0.account.displayName] }
+        model["people"] = list.map { ["username": $0.account.username, "displayName": $0.account.shownName] }
         if list.count == 40, let last = list.last { model["older"] = "/@\(account.username)/\(kind)?max_id=\(last.cursor)" }
         return pages.render("people", model)
     }
@@ -580,7 +579,7 @@ struct WebController {
             let now = Date()
             model["searched"] = true
             model["people"] = results.accounts.map { account in
-                ["username": account.username, "displayName": account.displayName.isEmpty ? account.username : account.displayName]
+                ["username": account.username, "displayName": account.shownName]
             }
             model["tags"] = results.hashtags.map { ["display": $0.display, "path": HTMLRenderer.percentEncodePath($0.name)] }
             model["statuses"] = results.statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
@@ -601,7 +600,7 @@ struct WebController {
         let now = Date()
         model["items"] = items.map { item -> [String: Any] in
             var entry: [String: Any] = [
-                "username": item.from.username, "displayName": item.from.displayName.isEmpty ? item.from.username : item.from.displayName,
+                "username": item.from.username, "displayName": item.from.shownName,
                 "text": strings["n_\(item.notification.type)"] ?? item.notification.type,
                 "iso": JSON.timestamp(item.notification.createdAt),
                 "exact": JSON.timestamp(item.notification.createdAt).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC",

@@ -55,7 +55,7 @@ struct PageModel {
         values["t"] = strings
         values["title"] = strings[title] ?? title
         if let session {
-            values["user"] = ["displayName": session.account.displayName.isEmpty ? session.account.username : session.account.displayName]
+            values["user"] = ["displayName": session.account.shownName]
             values["csrf"] = session.csrf
             values["isAdmin"] = session.account.role == .admin
         }
@@ -69,4 +69,9 @@ struct PageModel {
         get { values[key] }
         set { values[key] = newValue }
     }
+}
+
+extension AccountRecord {
+    /// The name pages show: the display name, or the username when it has none.
+    var shownName: String { displayName.isEmpty ? username : displayName }
 }
