@@ -15,11 +15,19 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from support import PEOPLE, ChorusServer, unique
 
 WAIT = 10
+
+
+def wait(driver: WebDriver) -> WebDriverWait:
+    """A bounded wait that treats an element replaced by a navigation (stale) or
+    not yet rendered as "not yet", so a click that reloads the page cannot race
+    the check that follows it."""
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
 def make_browser(language: str = "zh-CN", javascript: bool = True) -> WebDriver:
@@ -50,7 +58,7 @@ def sign_in(driver: WebDriver, chorus: ChorusServer, username: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PEOPLE[username].password)
     driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
-    WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.ID, "compose")))
+    wait(driver).until(EC.presence_of_element_located((By.ID, "compose")))
 
 
 # MARK: Tests
@@ -62,7 +70,7 @@ def test_sign_in_and_post_in_chinese(chorus: ChorusServer, browser: WebDriver) -
     text = unique("网页发帖测试 #发布会#")
     browser.find_element(By.ID, "status").send_keys(text)
     browser.find_element(By.ID, "post-button").click()
-    notice = WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
+    notice = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
     assert notice.text == "已发布。"
     first = browser.find_element(By.CSS_SELECTOR, "article.status .content")
     assert text.split(" #")[0] in first.text
@@ -76,14 +84,14 @@ def test_counter_counts_like_the_server_and_turns_red_past_140(chorus: ChorusSer
     assert counter.text == "140"
     # An emoji ZWJ sequence is one character, a link is 23 whatever its length.
     area.send_keys("👩‍💻 https://example.com/a/very/long/path/that/is/longer/than/twenty-three")
-    WebDriverWait(browser, WAIT).until(lambda _: counter.text == str(140 - 1 - 1 - 23))
+    wait(browser).until(lambda _: counter.text == str(140 - 1 - 1 - 23))
     area.clear()
     area.send_keys("长" * 140)
-    WebDriverWait(browser, WAIT).until(lambda _: counter.text == "0")
+    wait(browser).until(lambda _: counter.text == "0")
     assert button.is_enabled()
     assert "over" not in (counter.get_attribute("class") or "")
     area.send_keys("长")
-    WebDriverWait(browser, WAIT).until(lambda _: counter.text == "-1")
+    wait(browser).until(lambda _: counter.text == "-1")
     assert "over" in counter.get_attribute("class")
     assert counter.value_of_css_property("color") in ("rgba(180, 35, 24, 1)", "rgb(180, 35, 24)")
     assert not button.is_enabled()
@@ -95,7 +103,7 @@ def test_an_over_long_post_without_javascript_gets_the_servers_error(chorus: Cho
         sign_in(driver, chorus, "wendy")
         driver.find_element(By.ID, "status").send_keys("长" * 141)
         driver.find_element(By.ID, "post-button").click()
-        error = WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.ID, "compose-error")))
+        error = wait(driver).until(EC.presence_of_element_located((By.ID, "compose-error")))
         assert "141" in error.text and "140" in error.text
         assert driver.find_element(By.ID, "status").get_attribute("value") == "长" * 141
     finally:
@@ -106,11 +114,11 @@ def test_switching_language(chorus: ChorusServer, browser: WebDriver) -> None:
     browser.get(chorus.url("/login"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "登录 Chorus"
     browser.find_element(By.CSS_SELECTOR, ".languages a[lang='en']").click()
-    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Sign in to Chorus")
+    wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Sign in to Chorus")
     sign_in(browser, chorus, "yuki")
     assert browser.find_element(By.ID, "compose-heading").text == "What's happening?"
     browser.find_element(By.CSS_SELECTOR, ".languages a[lang='zh-Hant']").click()
-    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "compose-heading").text == "有什麼新鮮事？")
+    wait(browser).until(lambda d: d.find_element(By.ID, "compose-heading").text == "有什麼新鮮事？")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hant"
 
 
@@ -120,16 +128,16 @@ def test_following_someone_shows_their_new_post_live(chorus: ChorusServer, brows
     button = browser.find_element(By.ID, "follow-button")
     assert button.text == "关注"
     button.click()
-    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "follow-button").text == "取消关注")
+    wait(browser).until(lambda d: d.find_element(By.ID, "follow-button").text == "取消关注")
     browser.get(chorus.url("/"))
-    WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.ID, "feed")))
+    wait(browser).until(EC.presence_of_element_located((By.ID, "feed")))
     # Let the page's event stream connect, then post from elsewhere (the API).
-    WebDriverWait(browser, WAIT).until(
+    wait(browser).until(
         lambda d: d.find_element(By.ID, "feed").get_attribute("data-live-state") == "open")
     text = unique("实时更新测试")
     before = browser.current_url
     chorus.post_status("xiaoming", text)
-    card = WebDriverWait(browser, WAIT).until(
+    card = wait(browser).until(
         lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, "article.status") if text in c.text), None))
     assert "@xiaoming" in card.text
     assert browser.current_url == before  # no reload
