@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         /// argon2id password hashing from Debian's libargon2.
@@ -65,6 +66,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Outbound HTTP for app webhooks and commands.
+        .target(
+            name: "ChorusHooks",
+            dependencies: [
+                "ChorusCore",
+                "ChorusServices",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The Hummingbird application: API, streaming, middleware.
         .target(
             name: "ChorusHTTP",
@@ -87,6 +98,7 @@ let package = Package(
             name: "chorus",
             dependencies: [
                 "ChorusHTTP",
+                "ChorusHooks",
                 "ChorusServices",
                 "ChorusStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

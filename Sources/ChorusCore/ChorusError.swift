@@ -6,6 +6,8 @@ public struct ChorusError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, conflict
         case payloadTooLarge, unprocessable, tooManyRequests, unavailable
+        /// An app answered wrongly or not at all (a slash command).
+        case badGateway, gatewayTimeout
 
         /// The HTTP status code for this kind.
         public var status: Int {
@@ -19,6 +21,8 @@ public struct ChorusError: Error, Sendable, Equatable, CustomStringConvertible {
             case .unprocessable: 422
             case .tooManyRequests: 429
             case .unavailable: 503
+            case .badGateway: 502
+            case .gatewayTimeout: 504
             }
         }
     }

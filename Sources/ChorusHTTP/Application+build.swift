@@ -31,7 +31,8 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
         server: .http1WebSocketUpgrade(configuration: .init(), shouldUpgrade: WebSocketStreaming.shouldUpgrade(services: services, renderer: renderer)),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Chorus"),
         logger: logger)
-    app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger))
+    let (dispatcher, deliverer) = services.appWorkers(renderer: AppPayloads(presenter: MastodonPresenter(config: services.config)), logger: logger)
+    app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger), dispatcher, deliverer)
     return app
 }
 
@@ -47,9 +48,10 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     router.add(middleware: AuthMiddleware(oauth: services.oauth))
 
     let presenter = MastodonPresenter(config: services.config)
+    let compose = ComposeService(services: services, renderer: AppPayloads(presenter: presenter))
     InstanceController(services: services).addRoutes(to: router)
     OAuthController(services: services, pages: pages).addRoutes(to: router)
-    let web = WebController(services: services, pages: pages)
+    let web = WebController(services: services, pages: pages, compose: compose)
     web.addRoutes(to: router)
     AccountPages(web: web).addRoutes(to: router)
     router.get("health") { _, _ in "OK" }
@@ -57,7 +59,8 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     let v1 = router.group("api/v1", context: AuthenticatedContext.self)
     let v2 = router.group("api/v2", context: AuthenticatedContext.self)
     AccountsController(services: services, presenter: presenter).addRoutes(to: v1)
-    StatusesController(services: services, presenter: presenter).addRoutes(to: v1)
+    StatusesController(services: services, presenter: presenter, compose: compose).addRoutes(to: v1)
+    ChorusAppsController(services: services, presenter: presenter).addRoutes(anonymous: router, group: v1)
     TimelinesController(services: services, presenter: presenter).addRoutes(to: v1)
     NotificationsController(services: services, presenter: presenter).addRoutes(to: v1)
     SearchController(services: services, presenter: presenter).addRoutes(v1: v1, v2: v2)

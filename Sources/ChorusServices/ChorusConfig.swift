@@ -1,3 +1,4 @@
+import ChorusCore
 import Foundation
 
 /// Settings the services need, read once at start-up.
@@ -8,11 +9,15 @@ public struct ChorusConfig: Sendable {
     public var title: String
     /// Hours an invitation link stays valid.
     public var inviteLifetime: TimeInterval
+    /// When failed app webhook deliveries are tried again.
+    public var hookRetrySchedule: RetrySchedule
 
-    public init(baseURL: String, title: String = "Chorus", inviteLifetime: TimeInterval = 7 * 24 * 3600) {
+    public init(baseURL: String, title: String = "Chorus", inviteLifetime: TimeInterval = 7 * 24 * 3600,
+                hookRetrySchedule: RetrySchedule = .standard) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.title = title
         self.inviteLifetime = inviteLifetime
+        self.hookRetrySchedule = hookRetrySchedule
     }
 
     /// The host name part of the base URL (Mastodon's `uri`/`domain`).

@@ -16,9 +16,19 @@ public struct Services: Sendable {
     public let search: SearchService
     public let teams: TeamService
     public let streams: StreamHub
+    public let apps: AppService
+    /// The rules for outbound calls (the administrator's allowlist).
+    public let outbound: OutboundPolicy
+    /// How app webhooks and commands reach their receivers.
+    public let transport: any WebhookTransport
+    /// Wakes the delivery worker when the dispatcher queued something.
+    public let deliveryWakeup = Wakeup()
 
+    /// `transport` makes the outbound HTTP client under the given policy;
+    /// without one, outbound calls are refused (tests of other things).
     public init(config: ChorusConfig, database: AppDatabase, hasher: any PasswordHasher = Argon2Hasher(),
-                limiter: LoginRateLimiter? = nil, clock: any ChorusClock = SystemClock()) {
+                limiter: LoginRateLimiter? = nil, clock: any ChorusClock = SystemClock(),
+                transport makeTransport: ((OutboundPolicy) -> any WebhookTransport)? = nil) {
         self.config = config
         self.database = database
         self.clock = clock
@@ -32,6 +42,18 @@ public struct Services: Sendable {
         self.search = SearchService(database: database)
         self.teams = TeamService(database: database, clock: clock)
         self.streams = StreamHub()
+        let outbound = OutboundPolicy()
+        self.outbound = outbound
+        let transport = makeTransport?(outbound) ?? UnconfiguredTransport()
+        self.transport = transport
+        self.apps = AppService(database: database, statuses: statuses, config: config, clock: clock, policy: outbound, transport: transport)
+    }
+
+    /// The background workers of apps: queuing events, and delivering them.
+    public func appWorkers(renderer: any AppPayloadRenderer, logger: Logger) -> (AppEventDispatcher, DeliveryWorker) {
+        (AppEventDispatcher(database: database, statuses: statuses, renderer: renderer, wakeup: deliveryWakeup, logger: logger),
+         DeliveryWorker(database: database, transport: transport, schedule: config.hookRetrySchedule, wakeup: deliveryWakeup,
+                        logger: logger, clock: clock))
     }
 
     /// The background worker that feeds live streams from the outbox.

@@ -164,12 +164,14 @@ extension AppDatabase {
             for reblog in reblogs {
                 try self.appendEvent(db, type: "status.deleted", payload: [
                     "status_id": reblog["id"] as Int64, "account_id": reblog["account_id"] as Int64, "visibility": "company", "mentioned": [Int64](),
+                    "reblog": true,
                 ])
             }
             var payload: [String: any Sendable] = [
                 "status_id": id, "account_id": status.accountId, "visibility": status.visibility.rawValue, "mentioned": mentioned,
             ]
             if let teamID = status.teamId { payload["team_id"] = teamID }
+            if status.reblogOfId != nil { payload["reblog"] = true }
             try self.appendEvent(db, type: "status.deleted", payload: payload)
             return Set([id] + reblogs.map { $0["id"] as Int64 })
         }

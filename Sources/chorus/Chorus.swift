@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChorusCore
 import ChorusHTTP
+import ChorusHooks
 import ChorusServices
 import ChorusStore
 import Foundation
@@ -66,7 +67,15 @@ struct Serve: AsyncParsableCommand {
         try await Chorus.failing {
             let database = try db.open()
             let base = baseURL ?? ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://\(host):\(port)"
-            let services = Services(config: ChorusConfig(baseURL: base), database: database)
+            var config = ChorusConfig(baseURL: base)
+            if let raw = ProcessInfo.processInfo.environment["CHORUS_HOOK_RETRY_DELAYS"] {
+                guard let schedule = RetrySchedule(parsing: raw) else {
+                    throw ChorusError.badRequest("CHORUS_HOOK_RETRY_DELAYS must be seconds separated by commas, such as 5,300,1800")
+                }
+                config.hookRetrySchedule = schedule
+            }
+            let services = Services(config: config, database: database, transport: { HTTPWebhookTransport(policy: $0) })
+            try await services.apps.loadAllowlist()
             if demo {
                 let signIns = try await DemoCompany.seed(services)
                 if signIns.isEmpty {

@@ -8,6 +8,7 @@ import Hummingbird
 struct StatusesController {
     let services: Services
     let presenter: MastodonPresenter
+    let compose: ComposeService
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("statuses", use: create)
@@ -43,8 +44,12 @@ struct StatusesController {
         }
         if !params.strings("media_ids").isEmpty { throw ChorusError.unprocessable("Chorus posts are text only: media attachments are not supported") }
         if let appID = context.principal.appID { draft.applicationName = try await services.oauth.app(id: appID)?.name }
-        let status = try await services.statuses.createStatus(by: user, draft)
-        return try JSON.response(presenter.status(status))
+        switch try await compose.submit(by: user, draft, restrictedTo: context.principal.teamID) {
+        case .posted(let status):
+            return try JSON.response(presenter.status(status))
+        case .command(let answer):
+            return try JSON.response(presenter.commandAnswer(answer))
+        }
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {

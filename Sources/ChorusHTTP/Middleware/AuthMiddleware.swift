@@ -14,9 +14,33 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
         if let token = AuthMiddleware.bearerToken(request) {
-            context.principal = try await oauth.authenticate(bearer: token)
+            let principal = try await oauth.authenticate(bearer: token)
+            if let teamID = principal.teamID, !AuthMiddleware.teamTokenAllows(request.method, path: request.uri.path, teamID: teamID) {
+                throw ChorusError.forbidden("This token belongs to an app installed in one team: it may only post there and read that team")
+            }
+            context.principal = principal
         }
         return try await next(request, context)
+    }
+
+    /// What a team install's token may do: post (in its team: the compose
+    /// service enforces that), delete its own posts, read its team's feed,
+    /// details and members, and check itself.
+    static func teamTokenAllows(_ method: HTTPRequest.Method, path: String, teamID: Int64) -> Bool {
+        let parts = path.split(separator: "/").map(String.init)
+        let team = String(teamID)
+        switch (method, parts) {
+        case (.get, ["api", "v1", "accounts", "verify_credentials"]), (.get, ["api", "v1", "instance"]), (.get, ["api", "v2", "instance"]),
+             (.post, ["api", "v1", "statuses"]):
+            return true
+        case (.delete, let p) where p.count == 4 && p[0...2] == ["api", "v1", "statuses"]:
+            return true
+        case (.get, let p) where p == ["api", "v1", "chorus", "timelines", "team", team] || p == ["api", "v1", "chorus", "teams", team]
+            || p == ["api", "v1", "chorus", "teams", team, "members"]:
+            return true
+        default:
+            return false
+        }
     }
 
     static func bearerToken(_ request: Request) -> String? {

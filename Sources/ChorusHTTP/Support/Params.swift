@@ -7,6 +7,8 @@ import Hummingbird
 /// Mastodon clients send them: form-encoded (`key=v`, `key[]=v`) or JSON.
 struct Params: Sendable {
     private(set) var values: [String: [String]] = [:]
+    /// The body as sent, when it was a JSON object (for nested values).
+    private(set) var json: [String: JSONValue] = [:]
 
     /// Query parameters only (GET routes).
     init(query request: Request) {
@@ -27,6 +29,7 @@ struct Params: Sendable {
             }
             guard case .object(let dictionary) = object else { throw ChorusError.badRequest("The JSON body must be an object") }
             for (key, value) in dictionary { params.addJSON(key, value) }
+            params.json = dictionary
         } else if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
             guard let text = String(data: bytes, encoding: .utf8), params.addForm(text) else {
                 throw ChorusError.badRequest("The form body is malformed")

@@ -11,6 +11,8 @@ import Hummingbird
 struct WebController {
     let services: Services
     let pages: WebPages
+    /// Posting from the compose box (slash commands included).
+    let compose: ComposeService
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("login", use: loginForm)
@@ -146,9 +148,14 @@ struct WebController {
                     : pages.localizer.string("post_too_long", language).replacingOccurrences(of: "{n}", with: String(length))
             } else {
                 do {
-                    _ = try await services.statuses.createStatus(by: session.account, draft)
+                    if case .command(let answer) = try await compose.submit(by: session.account, draft), answer.visibility == .ephemeral {
+                        // Shown to the caller only, once: nothing is stored.
+                        var model = await page(request, session: session, title: "home_title", path: "/")
+                        model["notice"] = answer.text.isEmpty ? "/\(answer.command) ✓" : "\(answer.bot.shownName): \(answer.text)"
+                        return try await homePage(model, session: session, maxID: nil)
+                    }
                     return redirect(next ?? "/?posted=1")
-                } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest || error.kind == .forbidden {
+                } catch let error as ChorusError where [.unprocessable, .badRequest, .forbidden, .notFound, .badGateway, .gatewayTimeout].contains(error.kind) {
                     // The server's own check (the browser's counter is a convenience): show its reason, keep the draft.
                     problem = pages.localizer.error(error.message, await page(request, session: session, title: "home_title", path: "/").language)
                 }

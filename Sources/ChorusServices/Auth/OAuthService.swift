@@ -172,7 +172,7 @@ public struct OAuthService: Sendable {
         guard let (record, account) = try await database.token(hash: SecretGenerator.sha256Hex(token)) else {
             throw ChorusError.unauthorized()
         }
-        return Principal(tokenID: record.id!, account: account, scopes: ScopeSet(record.scopes.split(separator: " ").map(String.init)), appID: record.appId)
+        return Principal(tokenID: record.id!, account: account, scopes: ScopeSet(record.scopes.split(separator: " ").map(String.init)), appID: record.appId, teamID: record.teamId)
     }
 
     /// The app behind a token.

@@ -7,12 +7,15 @@ public struct Principal: Sendable {
     public var account: AccountRecord?
     public var scopes: ScopeSet
     public var appID: Int64?
+    /// A team install's bot token acts only within this team.
+    public var teamID: Int64?
 
-    public init(tokenID: Int64, account: AccountRecord?, scopes: ScopeSet, appID: Int64?) {
+    public init(tokenID: Int64, account: AccountRecord?, scopes: ScopeSet, appID: Int64?, teamID: Int64? = nil) {
         self.tokenID = tokenID
         self.account = account
         self.scopes = scopes
         self.appID = appID
+        self.teamID = teamID
     }
 
     /// Throws 403 unless the token grants `scope`.

@@ -174,5 +174,6 @@ extension AccessTokenRecord {
         scopes = row["scopes"]
         createdAt = row["created_at"]
         lastUsedAt = row["last_used_at"]
+        teamId = row["team_id"]
     }
 }

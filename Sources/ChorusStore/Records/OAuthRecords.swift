@@ -74,14 +74,17 @@ public struct AccessTokenRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var scopes: String
     public var createdAt: Date
     public var lastUsedAt: Date?
+    /// Set for a team install's bot token: it acts only within this team.
+    public var teamId: Int64?
 
-    public init(tokenHash: String, kind: String = "oauth", appId: Int64?, accountId: Int64?, scopes: String, createdAt: Date) {
+    public init(tokenHash: String, kind: String = "oauth", appId: Int64?, accountId: Int64?, scopes: String, createdAt: Date, teamId: Int64? = nil) {
         self.tokenHash = tokenHash
         self.kind = kind
         self.appId = appId
         self.accountId = accountId
         self.scopes = scopes
         self.createdAt = createdAt
+        self.teamId = teamId
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

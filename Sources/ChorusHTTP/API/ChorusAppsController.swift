@@ -1,0 +1,176 @@
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/chorus/apps`: installing and managing apps, their delivery
+/// log, and the administrator's webhook allowlist; `/hooks/:secret`, the
+/// incoming hooks apps post through.
+struct ChorusAppsController {
+    let services: Services
+    let presenter: MastodonPresenter
+
+    func addRoutes(anonymous router: Router<AppRequestContext>, group: RouterGroup<AuthenticatedContext>) {
+        group.get("chorus/apps", use: list)
+        group.post("chorus/apps", use: install)
+        group.get("chorus/apps/:app", use: show)
+        group.patch("chorus/apps/:app", use: update)
+        group.put("chorus/apps/:app", use: update)
+        group.delete("chorus/apps/:app", use: uninstall)
+        group.post("chorus/apps/:app/rotate_secret", use: rotate)
+        group.post("chorus/apps/:app/ping", use: ping)
+        group.get("chorus/apps/:app/deliveries", use: deliveries)
+        group.post("chorus/apps/:app/deliveries/:delivery/redeliver", use: redeliver)
+        group.get("chorus/admin/hook_allowlist", use: allowlist)
+        group.put("chorus/admin/hook_allowlist", use: setAllowlist)
+        router.post("hooks/:secret", use: incoming)
+    }
+
+    // MARK: Apps
+
+    @Sendable func install(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:apps")
+        let params = try await Params.from(request, context: context)
+        var manifest = AppManifest(name: params.string("name") ?? "")
+        manifest.description = params.string("description") ?? ""
+        manifest.webhookURL = params.nonEmpty("webhook_url")
+        manifest.events = params.list("events") ?? []
+        manifest.scopes = params.list("scopes") ?? []
+        manifest.commands = try commands(params)
+        manifest.incoming = try params.bool("incoming") ?? false
+        manifest.teamID = try params.id("team_id")
+        let installation = try await services.apps.install(manifest, by: user)
+        return try JSON.response(AppInstallationEntity(
+            app: presenter.app(installation.installed), accessToken: installation.accessToken,
+            webhookSecret: installation.webhookSecret, incomingUrl: installation.incomingURL), status: .created)
+    }
+
+    /// `commands`: a list of `{"name", "description"}` objects (or names).
+    func commands(_ params: Params) throws -> [(name: String, description: String)] {
+        guard let value = params.json["commands"] else {
+            return params.strings("commands").map { ($0, "") }
+        }
+        guard case .array(let items) = value else { throw ChorusError.unprocessable("Validation failed: commands must be a list") }
+        return try items.map { item in
+            switch item {
+            case .string(let name): return (name, "")
+            case .object(let object):
+                guard case .string(let name)? = object["name"] else { throw ChorusError.unprocessable("Validation failed: every command needs a name") }
+                if case .string(let description)? = object["description"] { return (name, description) }
+                return (name, "")
+            default: throw ChorusError.unprocessable("Validation failed: a command is an object with a name")
+            }
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:apps")
+        return try JSON.response(try await services.apps.apps(by: user).map(presenter.app))
+    }
+
+    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:apps")
+        return try JSON.response(presenter.app(try await services.apps.app(id: try context.parameters.id("app"), by: user)))
+    }
+
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:apps")
+        let params = try await Params.from(request, context: context)
+        var changes = AppChanges()
+        changes.description = params.string("description")
+        changes.events = params.list("events")
+        if params.json["webhook_url"] != nil || params.string("webhook_url") != nil {
+            changes.webhookURL = .some(params.nonEmpty("webhook_url"))
+        }
+        let updated = try await services.apps.update(id: try context.parameters.id("app"), changes, by: user)
+        return try JSON.response(presenter.app(updated))
+    }
+
+    @Sendable func uninstall(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:apps")
+        try await services.apps.uninstall(id: try context.parameters.id("app"), by: user)
+        return try JSON.empty()
+    }
+
+    struct RotatedSecret: Encodable {
+        var webhookSecret: String
+        var previousSecretExpiresAt: String
+    }
+
+    @Sendable func rotate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:apps")
+        let rotated = try await services.apps.rotateSecret(id: try context.parameters.id("app"), by: user)
+        return try JSON.response(RotatedSecret(webhookSecret: rotated.secret, previousSecretExpiresAt: JSON.timestamp(rotated.previousValidUntil)))
+    }
+
+    // MARK: Deliveries
+
+    @Sendable func ping(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:apps")
+        let delivery = try await services.apps.ping(appID: try context.parameters.id("app"), by: user)
+        await services.deliveryWakeup.signal()
+        return try JSON.response(presenter.delivery(delivery), status: .accepted)
+    }
+
+    @Sendable func deliveries(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read:apps")
+        let params = Params(query: request)
+        let records = try await services.apps.deliveries(appID: try context.parameters.id("app"), by: user, page: try params.page())
+        let headers = LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: records.compactMap(\.id))
+        return try JSON.response(records.map(presenter.delivery), headers: headers)
+    }
+
+    @Sendable func redeliver(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:apps")
+        let delivery = try await services.apps.redeliver(appID: try context.parameters.id("app"), deliveryID: try context.parameters.id("delivery"), by: user)
+        await services.deliveryWakeup.signal()
+        return try JSON.response(presenter.delivery(delivery), status: .accepted)
+    }
+
+    // MARK: Allowlist
+
+    struct Allowlist: Encodable {
+        var allowed: [String]
+    }
+
+    @Sendable func allowlist(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:read")
+        return try JSON.response(Allowlist(allowed: try services.apps.allowlist(by: user)))
+    }
+
+    @Sendable func setAllowlist(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:write")
+        let params = try await Params.from(request, context: context)
+        guard let entries = params.list("allowed") else { throw ChorusError.unprocessable("Validation failed: send the list as allowed") }
+        return try JSON.response(Allowlist(allowed: try await services.apps.setAllowlist(entries, by: user)))
+    }
+
+    // MARK: Incoming hooks
+
+    /// `POST /hooks/:secret` with `{"text": …, "team": "<slug>"}`: no token,
+    /// the secret in the path is the credential.
+    @Sendable func incoming(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let secret = context.parameters.get("secret") ?? ""
+        let params = try await Params.from(request, context: context)
+        let status = try await services.apps.postIncoming(secret: secret, text: params.string("text") ?? "", teamSlug: params.nonEmpty("team"))
+        return try JSON.response(presenter.status(status), status: .created)
+    }
+}
+
+extension Params {
+    /// A list parameter: a JSON array (possibly empty), or repeated form
+    /// keys; nil when absent.
+    func list(_ key: String) -> [String]? {
+        if let value = json[key] {
+            switch value {
+            case .array(let items): return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            case .string(let text): return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            case .null: return []
+            default: return nil
+            }
+        }
+        let values = strings(key)
+        return values.isEmpty ? nil : values.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
+    }
+}

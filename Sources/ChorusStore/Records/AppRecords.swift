@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+
+/// An installed app: its bot, its subscription and its secrets.
+public struct AppRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "apps"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var name: String
+    public var description: String
+    public var botAccountId: Int64
+    public var teamId: Int64?
+    public var installedBy: Int64
+    public var tokenId: Int64?
+    public var scopes: String
+    public var webhookUrl: String?
+    public var events: String
+    public var webhookSecret: String
+    public var previousSecret: String?
+    public var previousExpiresAt: Date?
+    public var disabledAt: Date?
+    public var disabledReason: String?
+    public var incomingHash: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(name: String, description: String, botAccountId: Int64, teamId: Int64?, installedBy: Int64, scopes: String,
+                webhookUrl: String?, events: [String], webhookSecret: String, incomingHash: String?, createdAt: Date) {
+        self.name = name
+        self.description = description
+        self.botAccountId = botAccountId
+        self.teamId = teamId
+        self.installedBy = installedBy
+        self.scopes = scopes
+        self.webhookUrl = webhookUrl
+        self.events = events.joined(separator: " ")
+        self.webhookSecret = webhookSecret
+        self.incomingHash = incomingHash
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The subscribed event types.
+    public var eventList: [String] { events.split(separator: " ").map(String.init) }
+
+    public func subscribes(to type: String) -> Bool { eventList.contains(type) }
+
+    /// The secrets that sign a delivery at `now`: the current one, and the
+    /// previous one during the 24 hours after a rotation.
+    public func signingSecrets(at now: Date) -> [String] {
+        if let previous = previousSecret, let until = previousExpiresAt, until > now { return [webhookSecret, previous] }
+        return [webhookSecret]
+    }
+}
+
+/// A slash command an app answers.
+public struct AppCommandRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "app_commands"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var appId: Int64
+    public var name: String
+    public var description: String
+    /// The app's team id, or 0 for a company-wide app.
+    public var scope: Int64
+
+    public init(appId: Int64, name: String, description: String, scope: Int64) {
+        self.appId = appId
+        self.name = name
+        self.description = description
+        self.scope = scope
+    }
+}
+
+/// One event queued for one app, and how its delivery went.
+public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "app_deliveries"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public enum State: String, Codable, Sendable {
+        case pending, delivered, failed
+    }
+
+    public var id: Int64?
+    public var appId: Int64
+    public var eventId: Int64?
+    /// The `webhook-id` header: the same on every attempt.
+    public var messageId: String
+    public var eventType: String
+    public var body: String
+    public var state: State
+    public var attempts: Int
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var nextAttemptAt: Date?
+    public var leaseUntil: Date?
+    public var createdAt: Date
+    public var deliveredAt: Date?
+
+    public init(appId: Int64, eventId: Int64?, messageId: String, eventType: String, body: String, createdAt: Date) {
+        self.appId = appId
+        self.eventId = eventId
+        self.messageId = messageId
+        self.eventType = eventType
+        self.body = body
+        self.state = .pending
+        self.attempts = 0
+        self.nextAttemptAt = createdAt
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A delivery ready to send: what to send and where, with the secrets that
+/// sign it. Taken under a lease so no two workers send it at once.
+public struct ClaimedDelivery: Sendable {
+    public var delivery: DeliveryRecord
+    public var url: String
+    public var secrets: [String]
+}
+
+/// What one attempt came to.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// A 2xx answer.
+    case delivered(status: Int)
+    /// Try again at `retryAt`, or give up when nil.
+    case failed(status: Int?, error: String, retryAt: Date?)
+    /// 410 Gone: the receiver asked never to be called again.
+    case gone
+}
