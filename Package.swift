@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "ChorusCore", "ChorusStore", "ChorusServices", "ChorusHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ChorusTestSupport",
             swiftSettings: swiftSettings

@@ -3,6 +3,7 @@ import ChorusHTTP
 import ChorusServices
 import ChorusStore
 import Foundation
+import Logging
 
 /// A fresh Chorus on an in-memory database, with helpers to make people and
 /// tokens. Passwords use cheap argon2id parameters so tests stay fast.
@@ -11,10 +12,12 @@ public struct TestFixture: Sendable {
     public static let password = "correct horse battery"
     public static let baseURL = "https://chorus.test"
 
-    public init(limits: LoginRateLimiter.Limits = .init()) throws {
+    public init(limits: LoginRateLimiter.Limits = .init(), transport: (any WebhookTransport)? = nil,
+                retrySchedule: RetrySchedule = .standard) throws {
         let database = try AppDatabase.inMemory()
-        services = Services(config: ChorusConfig(baseURL: TestFixture.baseURL), database: database,
-                            hasher: Argon2Hasher(memoryKiB: 64, iterations: 1), limiter: LoginRateLimiter(limits: limits))
+        services = Services(config: ChorusConfig(baseURL: TestFixture.baseURL, hookRetrySchedule: retrySchedule), database: database,
+                            hasher: Argon2Hasher(memoryKiB: 64, iterations: 1), limiter: LoginRateLimiter(limits: limits),
+                            transport: transport.map { transport in { _ in transport } })
     }
 
     public var database: AppDatabase { services.database }
@@ -42,6 +45,23 @@ public struct TestFixture: Sendable {
         request.scope = scopes
         return try await services.oauth.issueToken(request, address: "127.0.0.1").token
     }
+
+    /// Queues app deliveries for every outbox event so far.
+    public func dispatchAppEvents() async throws {
+        let dispatcher = AppEventDispatcher(database: database, statuses: services.statuses,
+                                            renderer: makeAppPayloadRenderer(config: services.config), logger: Logger(label: "test"))
+        for _ in 0..<100 where try await dispatcher.drain(batch: 500) > 0 {}
+    }
+
+    /// Queues app events, then sends every delivery that is due.
+    public func deliverAppEvents() async throws {
+        try await dispatchAppEvents()
+        try await DeliveryWorker(database: database, transport: services.transport, schedule: services.config.hookRetrySchedule,
+                                 wakeup: Wakeup(), logger: Logger(label: "test")).sendDue()
+    }
+
+    /// The compose service the HTTP layer uses.
+    public var compose: ComposeService { ComposeService(services: services, renderer: makeAppPayloadRenderer(config: services.config)) }
 
     /// The ids of a list of statuses, for compact assertions.
     public static func ids(_ statuses: [HydratedStatus]) -> [Int64] { statuses.map(\.status.id) }

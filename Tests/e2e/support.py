@@ -26,7 +26,9 @@ CLI_TIMEOUT = 30.0
 STOP_GRACE = 5.0
 HTTP_TIMEOUT = 10.0
 SCOPES = "read write follow push"
+ADMIN_SCOPES = SCOPES + " admin:read admin:write"
 OOB = "urn:ietf:wg:oauth:2.0:oob"
+RETRY_DELAYS = "1,1,1,2,2,2"
 
 T = TypeVar("T")
 
@@ -170,17 +172,17 @@ class ChorusServer:
         """A client app registered once through `POST /api/v1/apps`."""
         if self._app is None:
             response = requests.post(self.url("/api/v1/apps"), timeout=HTTP_TIMEOUT, data={
-                "client_name": "chorus-e2e", "redirect_uris": OOB, "scopes": SCOPES})
+                "client_name": "chorus-e2e", "redirect_uris": OOB, "scopes": ADMIN_SCOPES})
             response.raise_for_status()
             self._app = response.json()
         return self._app
 
-    def password_token(self, username: str) -> str:
+    def password_token(self, username: str, scope: str = SCOPES) -> str:
         """A fresh access token for `username` through the password grant."""
         person, app = PEOPLE[username], self.app()
         response = requests.post(self.url("/oauth/token"), timeout=HTTP_TIMEOUT, data={
             "grant_type": "password", "client_id": app["client_id"], "client_secret": app["client_secret"],
-            "username": person.username, "password": person.password, "scope": SCOPES})
+            "username": person.username, "password": person.password, "scope": scope})
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
 
@@ -204,6 +206,16 @@ class ChorusServer:
         headers = {**self.auth(username), **kwargs.pop("headers", {})}
         return requests.post(self.url(path), headers=headers, timeout=HTTP_TIMEOUT, **kwargs)
 
+    def put(self, path: str, username: str | None = None, **kwargs) -> requests.Response:
+        headers = {**self.auth(username), **kwargs.pop("headers", {})}
+        return requests.put(self.url(path), headers=headers, timeout=HTTP_TIMEOUT, **kwargs)
+
+    def allow_loopback_webhooks(self) -> None:
+        """Lets app webhooks reach receivers on 127.0.0.1 (refused by default)."""
+        token = self.password_token("alice", scope=ADMIN_SCOPES)
+        response = self.put("/api/v1/chorus/admin/hook_allowlist", headers=bearer(token), json={"allowed": ["127.0.0.1"]})
+        assert response.status_code == 200, response.text
+
     def account_id(self, username: str) -> str:
         """The id of `username`, looked up as alice."""
         response = self.get("/api/v1/accounts/lookup", "alice", params={"acct": username})
@@ -225,9 +237,12 @@ class ChorusServer:
     def start(self) -> None:
         command = [str(self.binary), "serve", "--host", HOST, "--port", str(self.port),
                    "--database", str(self.database), "--base-url", self.base_url]
-        with self.log_path.open("wb") as log:
+        # Failed app webhooks are retried after seconds, not minutes, so the
+        # retry tests finish quickly.
+        env = {**os.environ, "CHORUS_HOOK_RETRY_DELAYS": RETRY_DELAYS}
+        with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            cwd=REPO_ROOT, start_new_session=True)
+                                            cwd=REPO_ROOT, start_new_session=True, env=env)
         if not wait_until(self._healthy, timeout=STARTUP_TIMEOUT, interval=0.2):
             self.stop()
             pytest.fail(f"chorus did not answer /health within {STARTUP_TIMEOUT:.0f} s; log:\n{self.log()}")

@@ -29,6 +29,11 @@ public struct SlashCommand: Sendable, Equatable {
     /// The rest of the text after the name, trimmed.
     public var argument: String
 
+    public init(name: String, argument: String) {
+        self.name = name
+        self.argument = argument
+    }
+
     /// A valid command name: a lowercase letter or digit, then up to 31 of
     /// letters, digits, `_` and `-`.
     public static func isValidName(_ name: String) -> Bool {
@@ -188,6 +193,12 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
 
     private static func parseV6(_ text: String) -> [UInt8]? {
         guard text.contains(":") else { return nil }
+        // An IPv4 tail (`::ffff:127.0.0.1`) is two groups written as dotted decimal.
+        if text.contains("."), let colon = text.lastIndex(of: ":") {
+            guard let v4 = parseV4(String(text[text.index(after: colon)...])) else { return nil }
+            let tail = String(UInt16(v4[0]) << 8 | UInt16(v4[1]), radix: 16) + ":" + String(UInt16(v4[2]) << 8 | UInt16(v4[3]), radix: 16)
+            return parseV6(String(text[...colon]) + tail)
+        }
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
         func groups(_ part: String) -> [UInt16]? {

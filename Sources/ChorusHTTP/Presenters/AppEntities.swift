@@ -111,3 +111,8 @@ struct AppPayloads: AppPayloadRenderer {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
+
+/// The payload renderer the background workers use (for tests that drive them directly).
+public func makeAppPayloadRenderer(config: ChorusConfig) -> any AppPayloadRenderer {
+    AppPayloads(presenter: MastodonPresenter(config: config))
+}

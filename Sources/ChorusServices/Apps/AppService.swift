@@ -79,6 +79,10 @@ public struct AppService: Sendable {
     // MARK: Install and manage
 
     public func install(_ manifest: AppManifest, by actor: AccountRecord) async throws -> AppInstallation {
+        if let teamID = manifest.teamID {
+            guard let team = try await database.team(id: teamID) else { throw ChorusError.notFound("Team not found") }
+            guard !team.isArchived else { throw ChorusError.unprocessable("This team is archived") }
+        }
         try await requireManager(teamID: manifest.teamID, actor: actor)
         let name = manifest.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...60).contains(name.count) else { throw ChorusError.unprocessable("Validation failed: the app needs a name of at most 60 characters") }
@@ -239,9 +243,11 @@ public struct AppService: Sendable {
     func requireManager(teamID: Int64?, actor: AccountRecord) async throws {
         if actor.role == .admin { return }
         guard let teamID else { throw ChorusError.forbidden("Only administrators install company-wide apps") }
-        guard try await database.teamRole(teamID: teamID, accountID: actor.id)?.canManage == true else {
-            throw ChorusError.forbidden("Only the team's owners and admins install apps in it")
+        let role = try await database.teamRole(teamID: teamID, accountID: actor.id)
+        if role == nil, try await database.team(id: teamID)?.privacy != .public {
+            throw ChorusError.notFound("Team not found")  // a private team is not shown to outsiders
         }
+        guard role?.canManage == true else { throw ChorusError.forbidden("Only the team's owners and admins install apps in it") }
     }
 
     static func validDescription(_ raw: String) throws -> String {

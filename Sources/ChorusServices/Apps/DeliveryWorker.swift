@@ -182,7 +182,7 @@ public struct DeliveryWorker: Service {
     }
 
     /// What an answer means for the delivery.
-    static func outcome(of response: WebhookResponse, attempts: Int, schedule: RetrySchedule, now: Date) -> DeliveryOutcome {
+    public static func outcome(of response: WebhookResponse, attempts: Int, schedule: RetrySchedule, now: Date) -> DeliveryOutcome {
         switch response.status {
         case 200..<300:
             return .delivered(status: response.status)
