@@ -53,7 +53,9 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     OAuthController(services: services, pages: pages).addRoutes(to: router)
     let web = WebController(services: services, pages: pages, compose: compose)
     web.addRoutes(to: router)
-    AccountPages(web: web).addRoutes(to: router)
+    let accountPages = AccountPages(web: web)
+    accountPages.addRoutes(to: router)
+    AppPages(admin: accountPages).addRoutes(to: router)
     router.get("health") { _, _ in "OK" }
 
     let v1 = router.group("api/v1", context: AuthenticatedContext.self)

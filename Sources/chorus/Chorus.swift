@@ -77,12 +77,17 @@ struct Serve: AsyncParsableCommand {
             let services = Services(config: config, database: database, transport: { HTTPWebhookTransport(policy: $0) })
             try await services.apps.loadAllowlist()
             if demo {
-                let signIns = try await DemoCompany.seed(services)
+                let seeded = try await DemoCompany.seed(services)
+                let signIns = seeded.signIns
                 if signIns.isEmpty {
                     Chorus.say("Demo: the database already has people; nothing seeded.")
                 } else {
                     Chorus.say("Demo company ready. Sign in as (password for all: \(signIns[0].password)):")
                     for signIn in signIns { Chorus.say("  \(signIn.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(signIn.role.rawValue)") }
+                    if let hook = seeded.ciHookURL {
+                        Chorus.say("The demo CI app posts into the release team through its incoming hook (shown once):")
+                        Chorus.say("  curl -H 'Content-Type: application/json' -d '{\"text\": \"构建 #129 通过 ✅\"}' \(hook)")
+                    }
                 }
             }
             var logger = Logger(label: "chorus")

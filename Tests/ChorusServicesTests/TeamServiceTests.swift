@@ -212,8 +212,9 @@ struct TeamServiceTests {
 struct DemoCompanyTests {
     @Test func seedsPeopleTeamsAndAnsweredQuestion() async throws {
         let fixture = try TestFixture()
-        let signIns = try await DemoCompany.seed(fixture.services)
-        #expect(signIns.count == 7)
+        let seeded = try await DemoCompany.seed(fixture.services)
+        #expect(seeded.signIns.count == 7)
+        #expect(seeded.ciHookURL?.hasPrefix(TestFixture.baseURL + "/hooks/") == true)
         let bob = try await fixture.services.accounts.account(username: "bob")
         let visible = try await fixture.services.teams.teams(viewer: bob, mine: false)
         #expect(Set(visible.map(\.team.slug)) == ["release", "customer-care"])
@@ -223,7 +224,8 @@ struct DemoCompanyTests {
         let feed = try await fixture.services.teams.timeline(teamID: release.team.id, viewer: bob, filter: .init(), page: Page())
         #expect(feed.pinned.first?.status.kind == .announcement)
         #expect(feed.posts.contains { $0.status.kind == .question && $0.status.bestAnswerId != nil })
+        #expect(feed.posts.contains { $0.account.isBot && $0.status.applicationName == "构建机器人 CI" })
         // Seeding again changes nothing.
-        #expect(try await DemoCompany.seed(fixture.services).isEmpty)
+        #expect(try await DemoCompany.seed(fixture.services).signIns.isEmpty)
     }
 }

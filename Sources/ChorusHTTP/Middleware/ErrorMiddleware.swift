@@ -50,7 +50,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.debug("bad request body", metadata: ["error": "\(error)"])
             return JSONErrorMiddleware.response(status: 400, message: "The request body could not be read")
         } catch {
-            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(Self.loggablePath(request.uri.path))"])
             return JSONErrorMiddleware.response(status: 500, message: "Something went wrong on our side")
         }
     }
@@ -83,5 +83,13 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self' *"
         }
         return response
+    }
+}
+
+extension JSONErrorMiddleware {
+    /// The path for logs: an incoming hook's secret is its credential, so
+    /// it is cut out.
+    static func loggablePath(_ path: String) -> String {
+        path.hasPrefix("/hooks/") ? "/hooks/[secret]" : path
     }
 }

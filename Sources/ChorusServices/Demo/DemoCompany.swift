@@ -12,6 +12,13 @@ public enum DemoCompany {
         public var role: Role
     }
 
+    /// What seeding made: the sign-ins, and the demo CI app's incoming hook
+    /// (its secret exists only here, so it is printed once at seeding).
+    public struct Seeded: Sendable {
+        public var signIns: [SignIn]
+        public var ciHookURL: String?
+    }
+
     static let password = "chorus-demo"
 
     static let people: [(String, String, Role)] = [
@@ -35,9 +42,10 @@ public enum DemoCompany {
         ("alice", "@bob thanks for the review on the timeline patch — merged 🎉", .company),
     ]
 
-    /// Seeds the demo company into an empty database; returns the sign-ins.
-    public static func seed(_ services: Services) async throws -> [SignIn] {
-        guard try await services.database.accountCount() == 0 else { return [] }
+    /// Seeds the demo company into an empty database; nothing (no sign-ins)
+    /// if it has people already.
+    public static func seed(_ services: Services) async throws -> Seeded {
+        guard try await services.database.accountCount() == 0 else { return Seeded(signIns: [], ciHookURL: nil) }
         var accounts: [String: AccountRecord] = [:]
         for (username, name, role) in people {
             accounts[username] = try await services.accounts.createUser(
@@ -58,12 +66,14 @@ public enum DemoCompany {
             _ = try await services.statuses.createStatus(by: accounts["chenjing"]!, .init(text: "收到，已读 👍", inReplyToID: first.status.id))
             _ = try await services.statuses.createStatus(by: accounts["bob"]!, .init(text: "转发：大家看一下 Welcome aboard!", quotedStatusID: first.status.id))
         }
-        try await seedTeams(services, accounts)
-        return people.map { SignIn(username: $0.0, password: password, role: $0.2) }
+        let hook = try await seedTeams(services, accounts)
+        return Seeded(signIns: people.map { SignIn(username: $0.0, password: password, role: $0.2) }, ciHookURL: hook)
     }
 
-    /// Two public teams and a private one, with a question answered and an announcement pinned.
-    static func seedTeams(_ services: Services, _ accounts: [String: AccountRecord]) async throws {
+    /// Two public teams and a private one, with a question answered and an
+    /// announcement pinned, and a CI app in the release team that has posted
+    /// through its incoming hook; returns the hook's URL.
+    static func seedTeams(_ services: Services, _ accounts: [String: AccountRecord]) async throws -> String? {
         let teams = services.teams
         func post(_ author: String, _ team: TeamRecord, _ text: String, kind: PostKind = .status, replyTo: Int64? = nil) async throws -> HydratedStatus {
             var draft = StatusService.Draft(text: text, inReplyToID: replyTo)
@@ -82,6 +92,11 @@ public enum DemoCompany {
         _ = try await post("alice", release, "Re-ran it, all green now. Thanks! 🎉", replyTo: answer.status.id)
         _ = try await teams.chooseBestAnswer(questionID: question.status.id, answerID: answer.status.id, by: accounts["alice"]!)
         _ = try await post("bob", release, "Rollback plan is in the wiki; please review before Thursday.")
+        let ci = try await services.apps.install(AppManifest(name: "构建机器人 CI", description: "Posts build results into the release team.",
+                                                             incoming: true, teamID: release.id), by: accounts["lihua"]!)
+        if let url = ci.incomingURL, let secret = url.split(separator: "/").last {
+            _ = try await services.apps.postIncoming(secret: String(secret), text: "构建 #128 通过 ✅ staging 已部署 v3.2-rc1", teamSlug: nil)
+        }
 
         let support = try await teams.createTeam(by: accounts["chenjing"]!, .init(
             name: "客服快速响应 Customer care", slug: "customer-care", description: "客户问题的快速响应流程。", privacy: .public, joinPolicy: .request)).team
@@ -95,5 +110,6 @@ public enum DemoCompany {
         _ = try await teams.addMember(teamID: falcon.id, accountID: accounts["wangfang"]!.id, role: .member, by: accounts["admin"]!)
         _ = try await post("admin", falcon, "猎鹰原型机下周到货，请勿外传。Prototype arrives next week.", kind: .announcement)
         _ = try await post("lihua", falcon, "已预订 5 楼会议室做评审。")
+        return ci.incomingURL
     }
 }
