@@ -188,6 +188,17 @@ struct AppServiceTests {
         #expect(sent[0].json["type"] as? String == "post.created" && sent[0].json["timestamp"] is String)
     }
 
+    @Test func queuingAnEventTwiceAfterACrashMakesOneDelivery() async throws {
+        let (fixture, _) = try fixture()
+        let admin = try await fixture.user("admin", role: .admin)
+        let app = try await install(fixture, by: admin, events: [.postCreated])
+        let event = QueuedDelivery(appID: app.installed.app.id!, eventID: 42, eventType: "post.created", body: "{}")
+        try await fixture.database.queueDeliveries([event], cursor: "apps", to: 42, messageID: AppEventBody.newMessageID)
+        try await fixture.database.queueDeliveries([event], cursor: "apps", to: 42, messageID: AppEventBody.newMessageID)
+        #expect(try await deliveries(fixture, app).count == 1)
+        #expect(try await fixture.database.outboxCursor("apps") == 42)
+    }
+
     @Test func aDeliveryIsGivenUpAfterTheLastRetryAndCanBeRedelivered() async throws {
         let (fixture, transport) = try fixture(delays: [0])
         let admin = try await fixture.user("admin", role: .admin)

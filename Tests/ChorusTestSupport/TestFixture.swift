@@ -51,6 +51,7 @@ public struct TestFixture: Sendable {
         let dispatcher = AppEventDispatcher(database: database, statuses: services.statuses,
                                             renderer: makeAppPayloadRenderer(config: services.config), logger: Logger(label: "test"))
         for _ in 0..<100 where try await dispatcher.drain(batch: 500) > 0 {}
+        try await dispatcher.saveCursor()
     }
 
     /// Queues app events, then sends every delivery that is due.

@@ -3,6 +3,7 @@ import ChorusStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Renders entities into the JSON of event payloads, exactly as the API
 /// presents them (the HTTP layer supplies it).
@@ -49,6 +50,12 @@ public struct AppEventDispatcher: Service {
     let wakeup: Wakeup?
     let logger: Logger
     let interval: Duration
+    let progress = Progress()
+
+    /// Where the dispatcher is, when that is ahead of the stored cursor.
+    final class Progress: Sendable {
+        let state = Mutex<(cursor: Int64?, saved: ContinuousClock.Instant)>((nil, .now))
+    }
 
     public init(database: AppDatabase, statuses: StatusService, renderer: any AppPayloadRenderer, wakeup: Wakeup? = nil,
                 logger: Logger, interval: Duration = .milliseconds(100)) {
@@ -69,13 +76,22 @@ public struct AppEventDispatcher: Service {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+        try? await saveCursor()
+    }
+
+    /// Stores a cursor kept only in memory (at shutdown).
+    public func saveCursor() async throws {
+        guard let cursor = progress.state.withLock({ $0.cursor }) else { return }
+        try await database.queueDeliveries([], cursor: Self.cursorName, to: cursor, messageID: AppEventBody.newMessageID)
+        progress.state.withLock { $0 = (nil, .now) }
     }
 
     /// Queues deliveries for the next batch of events; returns how many
     /// events it went through.
     @discardableResult
     public func drain(batch: Int = 200) async throws -> Int {
-        let cursor = try await database.outboxCursor(Self.cursorName)
+        var cursor = try await database.outboxCursor(Self.cursorName)
+        if let ahead = progress.state.withLock({ $0.cursor }) { cursor = max(cursor, ahead) }
         let events = try await database.events(after: cursor, limit: batch)
         guard let last = events.last?.id else { return 0 }
         let apps = try await database.subscribedApps()
@@ -88,7 +104,17 @@ public struct AppEventDispatcher: Service {
                 queued += try await deliveries(for: event, subscribers: subscribers)
             }
         }
-        try await database.queueDeliveries(queued, cursor: Self.cursorName, to: last, messageID: AppEventBody.newMessageID)
+        // With nothing to queue the cursor is stored at most once a second:
+        // posting at full speed would otherwise pay a transaction per batch.
+        // After a crash the few events since are read again, and queue
+        // nothing again (or, for an app installed meanwhile, what it may see).
+        let due = progress.state.withLock { ContinuousClock.now - $0.saved >= .seconds(1) }
+        if queued.isEmpty && !due {
+            progress.state.withLock { $0.cursor = last }
+        } else {
+            try await database.queueDeliveries(queued, cursor: Self.cursorName, to: last, messageID: AppEventBody.newMessageID)
+            progress.state.withLock { $0 = (nil, .now) }
+        }
         if !queued.isEmpty { await wakeup?.signal() }
         return events.count
     }
