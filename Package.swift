@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "ChorusServicesTests",
             dependencies: ["ChorusTestSupport", "ChorusServices", "ChorusStore", "ChorusCore", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "GRDB", package: "GRDB.swift")],
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,8 @@ import ChorusServices
 import ChorusStore
 import ChorusTestSupport
 import Foundation
+import Logging
+import Synchronization
 import Testing
 
 @Suite("Apps: install, events under visibility, signed deliveries with retries, commands, incoming hooks")
@@ -407,5 +409,55 @@ struct AppServiceTests {
         #expect(throws: ChorusError.tooManyRequests("slow down")) { try limiter.take("app:1", message: "slow down", now: now) }
         try limiter.take("app:2", message: "slow down", now: now)
         try limiter.take("app:1", message: "slow down", now: now.addingTimeInterval(61))
+    }
+}
+
+/// A transport whose answers to one URL wait until the test opens a gate,
+/// counting how many of those requests are in flight at once.
+final class GatedTransport: WebhookTransport {
+    let slowURL: String
+    private let state = Mutex<(open: Bool, inFlight: Int, maxInFlight: Int, sent: [String])>((false, 0, 0, []))
+
+    init(slowURL: String) { self.slowURL = slowURL }
+
+    func open() { state.withLock { $0.open = true } }
+    var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+
+    func post(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
+        guard url == slowURL else { return WebhookResponse(status: 200) }
+        state.withLock { $0.inFlight += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) }
+        for _ in 0..<1000 where !state.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(10)) }
+        state.withLock { $0.inFlight -= 1 }
+        return WebhookResponse(status: 200)
+    }
+
+    func check(url: String) async throws(WebhookTransportError) {}
+}
+
+extension AppServiceTests {
+    @Test func aStuckReceiverDelaysNoOtherApp() async throws {
+        let transport = GatedTransport(slowURL: "https://stuck.example.com/")
+        let fixture = try TestFixture(transport: transport)
+        let admin = try await fixture.user("admin", role: .admin)
+        let stuck = try await install(fixture, by: admin, url: "https://stuck.example.com/", events: [.postCreated])
+        let healthy = try await install(fixture, by: admin, url: "https://healthy.example.com/", events: [.postCreated])
+        for n in 0..<10 { _ = try await fixture.post(admin, "第 \(n) 条") }
+        try await fixture.dispatchAppEvents()
+        let worker = DeliveryWorker(database: fixture.database, transport: transport, schedule: .standard, wakeup: Wakeup(),
+                                    logger: Logger(label: "test"), concurrency: 32, perApp: 4, idle: .milliseconds(20))
+        let running = Task { try await worker.run() }
+        defer { transport.open(); running.cancel() }
+        func delivered(_ app: AppInstallation) async throws -> Int {
+            try await deliveries(fixture, app).filter { $0.state == .delivered }.count
+        }
+        // Bounded wait: the healthy app's ten events all arrive while the stuck one holds its four slots.
+        for _ in 0..<500 where try await delivered(healthy) < 10 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await delivered(healthy) == 10)
+        #expect(try await delivered(stuck) == 0)
+        #expect(transport.maxInFlight == 4)
+        transport.open()
+        for _ in 0..<500 where try await delivered(stuck) < 10 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await delivered(stuck) == 10)
+        #expect(transport.maxInFlight <= 4)
     }
 }
