@@ -61,7 +61,9 @@ CREATE TABLE app_deliveries (
     created_at      DATETIME NOT NULL,
     delivered_at    DATETIME
 );
-CREATE UNIQUE INDEX app_deliveries_event ON app_deliveries(app_id, event_id) WHERE event_id IS NOT NULL;
+-- One outbox event may become two deliveries for one app (a post that
+-- mentions the bot is post.created and post.mentioned), never more.
+CREATE UNIQUE INDEX app_deliveries_event ON app_deliveries(app_id, event_id, event_type) WHERE event_id IS NOT NULL;
 CREATE INDEX app_deliveries_app ON app_deliveries(app_id, id);
 CREATE INDEX app_deliveries_due ON app_deliveries(next_attempt_at) WHERE state = 'pending';
 

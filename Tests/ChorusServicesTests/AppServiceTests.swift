@@ -158,6 +158,22 @@ struct AppServiceTests {
         #expect((joined["team"] as? [String: Any])?["slug"] as? String == "open")
     }
 
+    @Test func aPostMentioningTheBotIsBothCreatedAndMentioned() async throws {
+        let (fixture, transport) = try fixture()
+        let admin = try await fixture.user("admin", role: .admin)
+        let lily = try await fixture.user("lily")
+        let sam = try await fixture.user("sam")
+        let before = try await fixture.services.teams.createTeam(by: lily, .init(name: "Before", slug: "before", privacy: .public, joinPolicy: .open))
+        _ = try await fixture.services.teams.join(id: before.team.id, by: sam)
+        try await Task.sleep(for: .milliseconds(5))
+        _ = try await install(fixture, by: admin, events: [.postCreated, .postMentioned, .teamMemberJoined])
+        _ = try await fixture.post(lily, "@helper_bot 在吗")
+        try await fixture.deliverAppEvents()
+        // Both events of the post; nothing from before the install.
+        #expect(transport.sent.map(\.type) == ["post.created", "post.mentioned"])
+        #expect(Set(transport.sent.map { $0.headers["webhook-id"] }).count == 2)
+    }
+
     // MARK: Delivery
 
     @Test func deliveriesAreSignedAndRetriedWithTheSameID() async throws {

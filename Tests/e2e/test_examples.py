@@ -24,7 +24,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from support import HOST, HTTP_TIMEOUT, OOB, PEOPLE, REPO_ROOT, STOP_GRACE, ChorusServer, free_port, unique, wait_for_exit, wait_until
+from support import HOST, HTTP_TIMEOUT, REPO_ROOT, STOP_GRACE, ChorusServer, free_port, unique, wait_for_exit, wait_until
 
 EXAMPLES = REPO_ROOT / "Examples"
 START_WAIT = 15.0      # an example answers its health check
@@ -32,6 +32,17 @@ DELIVERY_WAIT = 15.0   # a ping reaches the example and is acknowledged
 APP_WAIT = 15.0        # an example's reply or alert shows up in a feed
 
 # MARK: Helpers
+
+
+@dataclass(frozen=True)
+class Example:
+    """A running example app."""
+
+    url: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
 
 def plain(content: str) -> str:
@@ -86,17 +97,6 @@ def team_feed(chorus: ChorusServer, viewer: str, team_id: str) -> list[dict]:
     return json_of(chorus.get(f"/api/v1/chorus/timelines/team/{team_id}", viewer, params={"limit": 40}))
 
 
-@dataclass(frozen=True)
-class Example:
-    """A running example app."""
-
-    url: str
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
 @contextmanager
 def running_example(name: str, env: dict[str, str], workdir: Path) -> Iterator[Example]:
     """Runs Examples/<name>/app.py on the port env["PORT"] of 127.0.0.1 until the block ends."""
@@ -131,27 +131,10 @@ def running_example(name: str, env: dict[str, str], workdir: Path) -> Iterator[E
 # MARK: Fixtures
 
 
-@pytest.fixture(scope="module")
-def admin_token(chorus: ChorusServer) -> str:
-    """alice's token with the administration scopes (the shared tokens have none)."""
-    scopes = "read write admin:read admin:write"
-    client = json_of(requests.post(chorus.url("/api/v1/apps"), timeout=HTTP_TIMEOUT, data={
-        "client_name": "chorus-e2e-admin", "redirect_uris": OOB, "scopes": scopes}))
-    token = json_of(requests.post(chorus.url("/oauth/token"), timeout=HTTP_TIMEOUT, data={
-        "grant_type": "password", "client_id": client["client_id"], "client_secret": client["client_secret"],
-        "username": "alice", "password": PEOPLE["alice"].password, "scope": scopes}))
-    return token["access_token"]
-
-
 @pytest.fixture(scope="module", autouse=True)
-def loopback_webhooks(chorus: ChorusServer, admin_token: str) -> None:
-    """Lets webhooks reach 127.0.0.1, where the examples listen (keeps other entries)."""
-    headers = {"Authorization": f"Bearer {admin_token}"}
-    current = json_of(requests.get(chorus.url("/api/v1/chorus/admin/hook_allowlist"), headers=headers, timeout=HTTP_TIMEOUT))
-    allowed = sorted(set(current["allowed"]) | {HOST})
-    answer = json_of(requests.put(chorus.url("/api/v1/chorus/admin/hook_allowlist"), headers=headers,
-                                  json={"allowed": allowed}, timeout=HTTP_TIMEOUT))
-    assert HOST in answer["allowed"]
+def loopback_webhooks(chorus: ChorusServer) -> None:
+    """Lets webhooks reach 127.0.0.1, where the examples listen (refused by default)."""
+    chorus.allow_loopback_webhooks()
 
 
 # MARK: FAQ responder

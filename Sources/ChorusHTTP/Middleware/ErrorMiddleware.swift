@@ -41,7 +41,12 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as ChorusError {
-            return JSONErrorMiddleware.response(status: error.kind.status, message: error.message, headers: error.kind == .unauthorized ? [.wwwAuthenticate: "Bearer"] : [:])
+            let headers: HTTPFields = switch error.kind {
+            case .unauthorized: [.wwwAuthenticate: "Bearer"]
+            case .tooManyRequests: [.retryAfter: "60"]  // every limit counts over a window of a minute or more
+            default: [:]
+            }
+            return JSONErrorMiddleware.response(status: error.kind.status, message: error.message, headers: headers)
         } catch let error as HTTPError {
             return JSONErrorMiddleware.response(status: Int(error.status.code), message: error.body ?? JSONErrorMiddleware.reason(error.status), headers: error.headers)
         } catch let error as any HTTPResponseError {

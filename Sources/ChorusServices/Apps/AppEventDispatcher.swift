@@ -101,7 +101,8 @@ public struct AppEventDispatcher: Service {
             for account in try await database.accounts(ids: apps.map(\.botAccountId)) { bots[account.id] = account }
             let subscribers = apps.compactMap { app in bots[app.botAccountId].map { (app: app, bot: $0) } }
             for event in events {
-                queued += try await deliveries(for: event, subscribers: subscribers)
+                // An app hears of what happened after it was installed.
+                queued += try await deliveries(for: event, subscribers: subscribers.filter { $0.app.createdAt <= event.createdAt })
             }
         }
         // With nothing to queue the cursor is stored at most once a second:

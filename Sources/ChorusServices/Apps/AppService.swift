@@ -147,7 +147,8 @@ public struct AppService: Sendable {
     public func rotateSecret(id: Int64, by actor: AccountRecord) async throws -> (secret: String, previousValidUntil: Date) {
         _ = try await app(id: id, by: actor)
         let secret = WebhookSigner.newSecret()
-        let until = clock.now().addingTimeInterval(24 * 3600)
+        // Whole milliseconds, as the database keeps it (the answer and the app's page agree).
+        let until = Date(timeIntervalSince1970: ((clock.now().timeIntervalSince1970 + 24 * 3600) * 1000).rounded(.down) / 1000)
         try await database.rotateAppSecret(appID: id, newSecret: secret, previousUntil: until, actorID: actor.id)
         return (secret, until)
     }
