@@ -70,6 +70,8 @@ class Receiver:
                     status, answer = receiver.answer(list(receiver.received))
                     receiver.received.append(Received(headers, body, verified, status))
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()

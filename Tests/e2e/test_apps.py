@@ -92,6 +92,25 @@ def test_a_failing_receiver_gets_the_event_once_it_recovers(chorus: ChorusServer
     assert log and log[0]["attempts"] == 3 and log[0]["last_status_code"] == 200
 
 
+def test_redirects_are_not_followed_and_gone_disables_the_endpoint(chorus: ChorusServer, receiver: Receiver) -> None:
+    allow_loopback(chorus)
+    receiver.answer = lambda received: (302, b"") if len(received) < 1 else (410, b"")
+    installed = install(chorus, receiver.url, ["post.created"])
+    app_id = installed["app"]["id"]
+    text = unique("跳转与停用")
+    chorus.post_status("bob", text)
+    assert wait_until(lambda: len(created_with(receiver, text)) >= 2, timeout=DELIVERY_WAIT), chorus.log()[-2000:]
+    log = wait_until(lambda: [d for d in deliveries(chorus, app_id) if d["state"] == "failed"], timeout=5)
+    assert log and log[0]["last_status_code"] == 410 and log[0]["attempts"] == 2
+    app = chorus.get(f"/api/v1/chorus/apps/{app_id}", "alice").json()
+    assert app["disabled_at"] and "410" in app["disabled_reason"]
+    # Nothing more is sent to a disabled endpoint, and the redirect was never followed.
+    chorus.post_status("bob", unique("停用之后"))
+    time.sleep(1.5)
+    assert len(receiver.events()) == 2
+    assert [r.answered for r in receiver.events()] == [302, 410]
+
+
 def test_a_restart_in_the_middle_of_retries_loses_nothing(private_chorus: ChorusServer, receiver: Receiver) -> None:
     chorus = private_chorus
     allow_loopback(chorus)
