@@ -32,7 +32,8 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Chorus"),
         logger: logger)
     let (dispatcher, deliverer) = services.appWorkers(renderer: AppPayloads(presenter: MastodonPresenter(config: services.config)), logger: logger)
-    app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger), dispatcher, deliverer)
+    app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger), dispatcher, deliverer,
+                    services.bridgeWorker(logger: logger))
     return app
 }
 
@@ -63,6 +64,7 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     AccountsController(services: services, presenter: presenter).addRoutes(to: v1)
     StatusesController(services: services, presenter: presenter, compose: compose).addRoutes(to: v1)
     ChorusAppsController(services: services, presenter: presenter).addRoutes(anonymous: router, group: v1)
+    BridgeController(services: services, presenter: presenter).addRoutes(anonymous: router, group: v1)
     TimelinesController(services: services, presenter: presenter).addRoutes(to: v1)
     NotificationsController(services: services, presenter: presenter).addRoutes(to: v1)
     SearchController(services: services, presenter: presenter).addRoutes(v1: v1, v2: v2)

@@ -38,12 +38,12 @@ public struct HTTPWebhookTransport: WebhookTransport {
         guard policy.allows(host: host, addresses: addresses) else { throw OutboundPolicy.refusal(host: host) }
     }
 
-    public func post(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
+    public func send(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
         try await check(url: url)
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        request.method = HTTPMethod(rawValue: method)
         for header in headers { request.headers.add(name: header.name, value: header.value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        if !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
         let seconds = Int(timeout.components.seconds)
         do {
             let response = try await Self.client.execute(request, timeout: .seconds(Int64(seconds)))

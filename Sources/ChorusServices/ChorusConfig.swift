@@ -11,6 +11,11 @@ public struct ChorusConfig: Sendable {
     public var inviteLifetime: TimeInterval
     /// When failed app webhook deliveries are tried again.
     public var hookRetrySchedule: RetrySchedule
+    /// Seconds between attempts of a brand export (nil: the standard ones).
+    public var bridgeRetryDelays: [TimeInterval]?
+    /// A test aid: the export worker exits right after an external call
+    /// succeeded and before recording it, to prove that nothing is posted twice.
+    public var bridgeCrashAfterExternalCall = false
 
     public init(baseURL: String, title: String = "Chorus", inviteLifetime: TimeInterval = 7 * 24 * 3600,
                 hookRetrySchedule: RetrySchedule = .standard) {

@@ -17,6 +17,7 @@ public struct Services: Sendable {
     public let teams: TeamService
     public let streams: StreamHub
     public let apps: AppService
+    public let bridge: BridgeService
     /// The rules for outbound calls (the administrator's allowlist).
     public let outbound: OutboundPolicy
     /// How app webhooks and commands reach their receivers.
@@ -47,6 +48,13 @@ public struct Services: Sendable {
         let transport = makeTransport?(outbound) ?? UnconfiguredTransport()
         self.transport = transport
         self.apps = AppService(database: database, statuses: statuses, config: config, clock: clock, policy: outbound, transport: transport)
+        self.bridge = BridgeService(database: database, config: config, clock: clock, transport: transport)
+    }
+
+    /// The worker that publishes approved posts to the brand channels.
+    public func bridgeWorker(logger: Logger) -> BridgeWorker {
+        BridgeWorker(database: database, transport: transport, config: config, clock: clock, logger: logger,
+                     crashAfterExternalCall: config.bridgeCrashAfterExternalCall)
     }
 
     /// The background workers of apps: queuing events, and delivering them.

@@ -161,6 +161,8 @@ extension AppDatabase {
             }
             try db.execute(sql: "DELETE FROM status_search WHERE rowid = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM statuses WHERE id = ?", arguments: [id])
+            // What went out to the brand channels comes back with it.
+            try self.retractNominations(db, statusID: id, actorID: actorID)
             for reblog in reblogs {
                 try self.appendEvent(db, type: "status.deleted", payload: [
                     "status_id": reblog["id"] as Int64, "account_id": reblog["account_id"] as Int64, "visibility": "company", "mentioned": [Int64](),

@@ -74,6 +74,13 @@ struct Serve: AsyncParsableCommand {
                 }
                 config.hookRetrySchedule = schedule
             }
+            if let raw = ProcessInfo.processInfo.environment["CHORUS_BRIDGE_RETRY_DELAYS"] {
+                guard let schedule = RetrySchedule(parsing: raw) else {
+                    throw ChorusError.badRequest("CHORUS_BRIDGE_RETRY_DELAYS must be seconds separated by commas, such as 5,30,120")
+                }
+                config.bridgeRetryDelays = schedule.delays
+            }
+            config.bridgeCrashAfterExternalCall = ProcessInfo.processInfo.environment["CHORUS_FAILPOINT"] == "bridge-after-external-call"
             let services = Services(config: config, database: database, transport: { HTTPWebhookTransport(policy: $0) })
             try await services.apps.loadAllowlist()
             if demo {

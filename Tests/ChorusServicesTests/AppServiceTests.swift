@@ -439,7 +439,7 @@ final class GatedTransport: WebhookTransport {
     func open() { state.withLock { $0.open = true } }
     var maxInFlight: Int { state.withLock { $0.maxInFlight } }
 
-    func post(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
+    func send(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
         guard url == slowURL else { return WebhookResponse(status: 200) }
         state.withLock { $0.inFlight += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) }
         for _ in 0..<1000 where !state.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(10)) }

@@ -6,6 +6,7 @@ import Synchronization
 /// a script (per URL, one answer per call, the last one repeating).
 public final class RecordingTransport: WebhookTransport {
     public struct Sent: Sendable {
+        public var method: String
         public var url: String
         public var headers: [String: String]
         public var body: Data
@@ -34,9 +35,9 @@ public final class RecordingTransport: WebhookTransport {
 
     public func sent(to url: String) -> [Sent] { sent.filter { $0.url == url } }
 
-    public func post(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
+    public func send(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
         let answer = state.withLock { state -> Answer in
-            state.sent.append(Sent(url: url, headers: Dictionary(headers.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), body: body, timeout: timeout))
+            state.sent.append(Sent(method: method, url: url, headers: Dictionary(headers.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), body: body, timeout: timeout))
             guard var answers = state.script[url], !answers.isEmpty else { return .status(200) }
             let next = answers.removeFirst()
             if answers.isEmpty { answers = [next] }

@@ -21,7 +21,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// A browser's request for anything but the API and the OAuth endpoints clients call.
     static func wantsPage(_ request: Request) -> Bool {
         let path = request.uri.path
-        for prefix in ["/api/", "/oauth/token", "/oauth/revoke", "/health", "/hooks/", "/.well-known/"] where path.hasPrefix(prefix) { return false }
+        for prefix in ["/api/", "/oauth/token", "/oauth/revoke", "/health", "/hooks/", "/brand/", "/.well-known/"] where path.hasPrefix(prefix) { return false }
         return request.headers[.accept]?.contains("text/html") == true
     }
 

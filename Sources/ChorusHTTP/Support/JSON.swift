@@ -77,6 +77,14 @@ enum JSON {
     }
 
     /// The day part only (Mastodon's `last_status_at`).
+    /// Reads an ISO 8601 time (`2026-12-01T09:00:00Z`, with or without
+    /// fractional seconds, any offset); nil if it is not one.
+    static func parseTimestamp(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let date = try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        return try? Date(trimmed, strategy: Date.ISO8601FormatStyle())
+    }
+
     static func day(_ date: Date) -> String { String(timestamp(date).prefix(10)) }
 }
 

@@ -46,8 +46,8 @@ public enum WebhookTransportError: Error, Sendable, Equatable {
 /// Sends app webhooks. The HTTP implementation lives in `ChorusHooks`;
 /// tests use an in-memory one.
 public protocol WebhookTransport: Sendable {
-    /// POSTs `body` as JSON with `headers`; never follows redirects.
-    func post(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse
+    /// Sends one request (`POST`, `DELETE` …) with `headers` and `body`; never follows redirects.
+    func send(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse
 
     /// Throws `.refused` if `url` may not be called under the current policy.
     func check(url: String) async throws(WebhookTransportError)
@@ -56,6 +56,11 @@ public protocol WebhookTransport: Sendable {
 extension WebhookTransport {
     /// The largest answer read from a receiver.
     public static var maxResponseBytes: Int { 64 * 1024 }
+
+    /// POSTs `body` (JSON, for webhooks) with `headers`.
+    public func post(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
+        try await send("POST", url: url, headers: headers, body: body, timeout: timeout)
+    }
 }
 
 /// The rules for outbound calls that do not need the network: only http(s),
@@ -100,7 +105,7 @@ public final class OutboundPolicy: Sendable {
 public struct UnconfiguredTransport: WebhookTransport {
     public init() {}
 
-    public func post(url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
+    public func send(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
         throw .refused("Outbound calls are not configured on this server")
     }
 

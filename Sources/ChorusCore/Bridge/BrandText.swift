@@ -1,0 +1,105 @@
+import Foundation
+
+/// The text a brand channel receives for an approved post: internal
+/// `@mentions` become the person's display name (only where the channel
+/// allows it) or disappear, `#tags` stay, links into this Chorus disappear.
+public enum BrandText {
+    public struct Policy: Sendable {
+        /// Replace `@username` by the display name (true) or remove it (false).
+        public var mentionsAsNames: Bool
+        /// This Chorus's public URL; links under it are internal.
+        public var internalBaseURL: String
+        /// Display names by lowercased username, for the mentions in the text.
+        public var displayNames: [String: String]
+
+        public init(mentionsAsNames: Bool, internalBaseURL: String, displayNames: [String: String] = [:]) {
+            self.mentionsAsNames = mentionsAsNames
+            self.internalBaseURL = internalBaseURL
+            self.displayNames = displayNames
+        }
+    }
+
+    /// The outgoing text for `text` under `policy`.
+    public static func outgoing(_ text: String, policy: Policy) -> String {
+        let base = policy.internalBaseURL.lowercased()
+        var result = ""
+        for segment in TextParser.parse(text) {
+            switch segment {
+            case .text(let plain):
+                result += plain
+            case .hashtag(let tag):
+                result += tag.source
+            case .mention(let username):
+                if policy.mentionsAsNames, let name = policy.displayNames[username.lowercased()], !name.isEmpty { result += name }
+            case .link(let url):
+                let lowered = url.lowercased()
+                if !(lowered == base || lowered.hasPrefix(base + "/") || lowered.hasPrefix(base + "?")) { result += url }
+            }
+        }
+        return tidy(result)
+    }
+
+    /// Collapses the runs of spaces a removal leaves, and trims each line.
+    static func tidy(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var out = ""
+            var lastWasSpace = false
+            for character in line {
+                let isSpace = character == " " || character == "\t"
+                if isSpace && lastWasSpace { continue }
+                out.append(isSpace ? " " : character)
+                lastWasSpace = isSpace
+            }
+            return out.trimmingCharacters(in: .whitespaces)
+        }
+        .joined(separator: "\n")
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A rule of the leak guard: a word (matched case-insensitively anywhere in
+/// the text) or a regular expression (code names, internal host names,
+/// e-mail domains, ID formats).
+public struct LeakRule: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case word, pattern
+    }
+
+    public var id: Int64
+    public var kind: Kind
+    public var value: String
+
+    public init(id: Int64, kind: Kind, value: String) {
+        self.id = id
+        self.kind = kind
+        self.value = value
+    }
+
+    /// Checks a new rule: a non-empty word, or a pattern that compiles.
+    public static func validate(kind: Kind, value: String) throws -> String {
+        let value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !value.isEmpty, value.count <= 200 else { throw ChorusError.unprocessable("Validation failed: a rule is 1 to 200 characters") }
+        if kind == .pattern {
+            guard (try? NSRegularExpression(pattern: value, options: [.caseInsensitive])) != nil else {
+                throw ChorusError.unprocessable("Validation failed: the pattern is not a valid regular expression")
+            }
+        }
+        return value
+    }
+
+    /// True if the rule matches `text`.
+    public func matches(_ text: String) -> Bool {
+        switch kind {
+        case .word:
+            return text.range(of: value, options: [.caseInsensitive, .widthInsensitive]) != nil
+        case .pattern:
+            guard let regex = try? NSRegularExpression(pattern: value, options: [.caseInsensitive]) else { return false }
+            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+    }
+
+    /// The first rule that matches, if any.
+    public static func firstMatch(in text: String, rules: [LeakRule]) -> LeakRule? {
+        rules.first { $0.matches(text) }
+    }
+}

@@ -1,0 +1,222 @@
+import ChorusCore
+import ChorusServices
+import ChorusStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/chorus/bridge/...`: brand channels, the leak guard,
+/// nominations and their review; and `/brand/:slug/feed.atom`, the one
+/// anonymous content surface.
+struct BridgeController {
+    let services: Services
+    let presenter: MastodonPresenter
+
+    func addRoutes(anonymous router: Router<AppRequestContext>, group: RouterGroup<AuthenticatedContext>) {
+        group.get("chorus/bridge/channels", use: channels)
+        group.post("chorus/bridge/channels", use: createChannel)
+        group.patch("chorus/bridge/channels/:id", use: updateChannel)
+        group.get("chorus/bridge/leak_rules", use: leakRules)
+        group.post("chorus/bridge/leak_rules", use: addLeakRule)
+        group.delete("chorus/bridge/leak_rules/:id", use: deleteLeakRule)
+        group.post("chorus/bridge/nominations", use: nominate)
+        group.get("chorus/bridge/nominations", use: nominations)
+        group.get("chorus/bridge/nominations/:id", use: nomination)
+        group.post("chorus/bridge/nominations/:id/approve", use: approve)
+        group.post("chorus/bridge/nominations/:id/reject", use: reject)
+        group.post("chorus/bridge/nominations/:id/retract", use: retract)
+        group.post("chorus/bridge/exports/:id/retry", use: retry)
+        router.get("brand/:slug/feed.atom", use: feed)
+    }
+
+    // MARK: Channels
+
+    @Sendable func channels(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read")
+        return try JSON.response(try await services.bridge.channels().map { presenter.channel($0, forAdmin: user.role == .admin) })
+    }
+
+    func settings(_ params: Params) throws -> ChannelSettings {
+        var settings = ChannelSettings(name: params.string("name"), slug: params.nonEmpty("slug"), maxCharacters: try params.int("max_characters"),
+                                       mentionsAsNames: try params.bool("mentions_as_names"), baseURL: params.string("base_url"),
+                                       accessToken: params.string("access_token"), url: params.string("url"))
+        if let raw = params.nonEmpty("kind") {
+            guard let kind = BrandChannelRecord.Kind(rawValue: raw) else { throw ChorusError.unprocessable("Validation failed: kind must be mastodon, webhook or atom") }
+            settings.kind = kind
+        }
+        return settings
+    }
+
+    @Sendable func createChannel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:write")
+        let created = try await services.bridge.createChannel(try settings(try await Params.from(request, context: context)), by: user)
+        return try JSON.response(ChannelCreatedEntity(channel: presenter.channel(created.channel, forAdmin: true), webhookSecret: created.secret),
+                                 status: .created)
+    }
+
+    @Sendable func updateChannel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:write")
+        var settings = try settings(try await Params.from(request, context: context))
+        settings.kind = nil
+        let channel = try await services.bridge.updateChannel(id: try context.parameters.id("id"), settings, by: user)
+        return try JSON.response(presenter.channel(channel, forAdmin: true))
+    }
+
+    // MARK: Leak guard
+
+    @Sendable func leakRules(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read")
+        return try JSON.response(try await services.bridge.leakRules(by: user).map(presenter.leakRule))
+    }
+
+    @Sendable func addLeakRule(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:write")
+        let params = try await Params.from(request, context: context)
+        let rule = try await services.bridge.addLeakRule(kind: params.string("kind") ?? "", value: params.string("value") ?? "",
+                                                         note: params.string("note") ?? "", by: user)
+        return try JSON.response(presenter.leakRule(rule), status: .created)
+    }
+
+    @Sendable func deleteLeakRule(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:write")
+        try await services.bridge.deleteLeakRule(id: try context.parameters.id("id"), by: user)
+        return try JSON.empty()
+    }
+
+    // MARK: Nominations
+
+    func entity(_ view: NominationView) async throws -> NominationEntity {
+        presenter.nomination(view, previews: try await services.bridge.preview(view))
+    }
+
+    @Sendable func nominate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        let params = try await Params.from(request, context: context)
+        guard let statusID = try params.id("status_id") else { throw ChorusError.unprocessable("Validation failed: status_id is required") }
+        let channels = (params.list("channel_ids") ?? []).map { raw -> Int64? in Int64(raw) }
+        guard channels.allSatisfy({ $0 != nil }) else { throw ChorusError.unprocessable("Validation failed: channel_ids must be channel ids") }
+        let view = try await services.bridge.nominate(statusID: statusID, channelIDs: channels.compactMap { $0 }, note: params.string("note") ?? "", by: user)
+        return try JSON.response(try await entity(view), status: .created)
+    }
+
+    @Sendable func nominations(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read")
+        let params = Params(query: request)
+        var state: NominationRecord.State?
+        if let raw = params.nonEmpty("state") {
+            guard let parsed = NominationRecord.State(rawValue: raw) else {
+                throw ChorusError.unprocessable("Validation failed: state must be pending, approved, rejected or retracted")
+            }
+            state = parsed
+        }
+        let views = try await services.bridge.nominations(state: state, by: user, page: try params.page())
+        var entities: [NominationEntity] = []
+        for view in views { entities.append(try await entity(view)) }
+        let headers = LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: views.compactMap(\.nomination.id))
+        return try JSON.response(entities, headers: headers)
+    }
+
+    @Sendable func nomination(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("read")
+        return try JSON.response(try await entity(try await services.bridge.nomination(id: try context.parameters.id("id"), by: user)))
+    }
+
+    @Sendable func approve(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        let params = try await Params.from(request, context: context)
+        var publishAt: Date?
+        if let raw = params.nonEmpty("publish_at") {
+            guard let date = JSON.parseTimestamp(raw) else {
+                throw ChorusError.unprocessable("Validation failed: publish_at must be an ISO 8601 time such as 2026-12-01T09:00:00Z")
+            }
+            publishAt = date
+        }
+        let view = try await services.bridge.approve(id: try context.parameters.id("id"), publishAt: publishAt, by: user)
+        return try JSON.response(try await entity(view))
+    }
+
+    @Sendable func reject(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        let params = try await Params.from(request, context: context)
+        let view = try await services.bridge.reject(id: try context.parameters.id("id"), reason: params.string("reason") ?? "", by: user)
+        return try JSON.response(try await entity(view))
+    }
+
+    @Sendable func retract(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        let params = try await Params.from(request, context: context)
+        let view = try await services.bridge.retract(id: try context.parameters.id("id"), reason: params.string("reason") ?? "", by: user)
+        return try JSON.response(try await entity(view))
+    }
+
+    @Sendable func retry(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("write:statuses")
+        return try JSON.response(presenter.export(try await services.bridge.retryExport(id: try context.parameters.id("id"), by: user)))
+    }
+
+    // MARK: Atom
+
+    /// The channel's Atom 1.0 feed (RFC 4287): what it published, retracted
+    /// posts gone. No sign-in: it holds only approved, exported text.
+    @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (channel, entries) = try await services.bridge.feed(slug: context.parameters.get("slug") ?? "")
+        let xml = AtomFeed.render(channel: channel, entries: entries, baseURL: services.config.baseURL,
+                                  domain: services.config.domain, title: services.config.title)
+        return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8", .cacheControl: "public, max-age=60"],
+                        body: .init(byteBuffer: ByteBuffer(string: xml)))
+    }
+}
+
+/// Writes Atom 1.0 documents.
+enum AtomFeed {
+    static func render(channel: BrandChannelRecord, entries: [ExportRecord], baseURL: String, domain: String, title: String) -> String {
+        let feedURL = "\(baseURL)/brand/\(channel.slug)/feed.atom"
+        let updated = entries.compactMap(\.publishedAt).max() ?? channel.updatedAt
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+            <id>tag:\(escape(domain)),2026:brand/\(escape(channel.slug))</id>
+            <title>\(escape(channel.name))</title>
+            <updated>\(JSON.timestamp(updated))</updated>
+            <link rel="self" type="application/atom+xml" href="\(escape(feedURL))"/>
+            <author><name>\(escape(title))</name></author>
+            <generator>Chorus</generator>
+
+            """
+        for entry in entries {
+            let published = JSON.timestamp(entry.publishedAt ?? entry.createdAt)
+            let firstLine = entry.text.split(separator: "\n").first.map(String.init) ?? entry.text
+            let heading = firstLine.count > 60 ? String(firstLine.prefix(59)) + "…" : firstLine
+            xml += """
+                <entry>
+                <id>tag:\(escape(domain)),2026:brand/\(escape(channel.slug))/\(entry.id ?? 0)</id>
+                <title>\(escape(heading))</title>
+                <published>\(published)</published>
+                <updated>\(published)</updated>
+                <content type="text">\(escape(entry.text))</content>
+                </entry>
+
+                """
+        }
+        return xml + "</feed>\n"
+    }
+
+    /// XML text: the five special characters escaped, characters XML forbids dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value >= 0x20 && !(0xFFFE...0xFFFF).contains(scalar.value) { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,326 @@
+import ChorusCore
+import Foundation
+import GRDB
+
+/// What an approval writes for one channel.
+public struct NewExport: Sendable {
+    public var channelID: Int64
+    public var text: String
+    public var idempotencyKey: String
+
+    public init(channelID: Int64, text: String, idempotencyKey: String) {
+        self.channelID = channelID
+        self.text = text
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+extension AppDatabase {
+    // MARK: Channels
+
+    public func createChannel(_ channel: BrandChannelRecord, actorID: Int64) async throws -> BrandChannelRecord {
+        try await write { db in
+            var channel = channel
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM brand_channels WHERE slug = ? COLLATE NOCASE", arguments: [channel.slug]) != nil {
+                throw ChorusError.conflict("A channel with the address \(channel.slug) exists already")
+            }
+            try channel.insert(db)
+            try self.appendAudit(db, actorID: actorID, action: "bridge.channel_created", subject: "channel:\(channel.id ?? 0)",
+                                 detail: ["name": channel.name, "kind": channel.kind.rawValue])
+            return channel
+        }
+    }
+
+    public func updateChannel(_ channel: BrandChannelRecord, actorID: Int64) async throws -> BrandChannelRecord {
+        let now = now()
+        return try await write { db in
+            var channel = channel
+            channel.updatedAt = now
+            try channel.update(db)
+            try self.appendAudit(db, actorID: actorID, action: "bridge.channel_updated", subject: "channel:\(channel.id ?? 0)",
+                                 detail: ["name": channel.name])
+            return channel
+        }
+    }
+
+    public func channels() async throws -> [BrandChannelRecord] {
+        try await read { db in try BrandChannelRecord.fetchAll(db, sql: "SELECT * FROM brand_channels ORDER BY id") }
+    }
+
+    public func channel(id: Int64) async throws -> BrandChannelRecord? {
+        try await read { db in try BrandChannelRecord.fetchOne(db, key: id) }
+    }
+
+    public func channel(slug: String) async throws -> BrandChannelRecord? {
+        try await read { db in try BrandChannelRecord.fetchOne(db, sql: "SELECT * FROM brand_channels WHERE slug = ? COLLATE NOCASE", arguments: [slug]) }
+    }
+
+    // MARK: Leak guard
+
+    public func leakRules() async throws -> [LeakRuleRecord] {
+        try await read { db in try LeakRuleRecord.fetchAll(db, sql: "SELECT * FROM leak_rules ORDER BY id") }
+    }
+
+    public func addLeakRule(_ rule: LeakRuleRecord) async throws -> LeakRuleRecord {
+        try await write { db in
+            var rule = rule
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM leak_rules WHERE kind = ? AND value = ?", arguments: [rule.kind, rule.value]) != nil {
+                throw ChorusError.conflict("That rule exists already")
+            }
+            try rule.insert(db)
+            try self.appendAudit(db, actorID: rule.createdBy, action: "bridge.leak_rule_added", subject: "leak_rule:\(rule.id ?? 0)",
+                                 detail: ["kind": rule.kind, "value": rule.value])
+            return rule
+        }
+    }
+
+    public func deleteLeakRule(id: Int64, actorID: Int64) async throws {
+        try await write { db in
+            guard let rule = try LeakRuleRecord.fetchOne(db, key: id) else { throw ChorusError.notFound("Rule not found") }
+            _ = try rule.delete(db)
+            try self.appendAudit(db, actorID: actorID, action: "bridge.leak_rule_removed", subject: "leak_rule:\(id)",
+                                 detail: ["kind": rule.kind, "value": rule.value])
+        }
+    }
+
+    // MARK: Nominations
+
+    public func createNomination(_ nomination: NominationRecord, channelIDs: [Int64]) async throws -> NominationView {
+        try await write { db in
+            var nomination = nomination
+            try nomination.insert(db)
+            for channelID in channelIDs {
+                try db.execute(sql: "INSERT INTO brand_nomination_channels (nomination_id, channel_id) VALUES (?, ?)", arguments: [nomination.id, channelID])
+            }
+            try self.appendAudit(db, actorID: nomination.nominatedBy, action: "bridge.nominated", subject: "nomination:\(nomination.id ?? 0)",
+                                 detail: ["status_id": nomination.statusId, "text": nomination.text, "channels": channelIDs, "note": nomination.note])
+            return NominationView(nomination: nomination, channelIDs: channelIDs, exports: [])
+        }
+    }
+
+    public func nominations(state: NominationRecord.State?, page: Page) async throws -> [NominationView] {
+        try await read { db in
+            let query = PageQuery(page, column: "id")
+            var sql = "SELECT * FROM brand_nominations WHERE 1"
+            var arguments: StatementArguments = []
+            if let state {
+                sql += " AND state = ?"
+                arguments += [state.rawValue]
+            }
+            let records = try NominationRecord.fetchAll(db, sql: sql + query.andConditions + query.tail, arguments: arguments + query.arguments)
+            return try query.ordered(records).map { try self.view(db, $0) }
+        }
+    }
+
+    public func nomination(id: Int64) async throws -> NominationView? {
+        try await read { db in try NominationRecord.fetchOne(db, key: id).map { try self.view(db, $0) } }
+    }
+
+    /// Nominations of one post still in play (pending or approved).
+    public func openNominations(statusID: Int64) async throws -> [NominationView] {
+        try await read { db in
+            try NominationRecord.fetchAll(db, sql: "SELECT * FROM brand_nominations WHERE status_id = ? AND state IN ('pending', 'approved')",
+                                          arguments: [statusID]).map { try self.view(db, $0) }
+        }
+    }
+
+    private func view(_ db: Database, _ nomination: NominationRecord) throws -> NominationView {
+        let channels = try Int64.fetchAll(db, sql: "SELECT channel_id FROM brand_nomination_channels WHERE nomination_id = ? ORDER BY channel_id",
+                                          arguments: [nomination.id])
+        let exports = try ExportRecord.fetchAll(db, sql: "SELECT * FROM brand_exports WHERE nomination_id = ? ORDER BY channel_id",
+                                                arguments: [nomination.id])
+        return NominationView(nomination: nomination, channelIDs: channels, exports: exports)
+    }
+
+    /// Approves a pending nomination and writes one export per channel, in
+    /// one transaction: an approval without its exports cannot exist.
+    public func approve(nominationID: Int64, reviewerID: Int64, exports: [NewExport], publishAt: Date?) async throws -> NominationView {
+        let now = now()
+        return try await write { db in
+            try db.execute(sql: """
+                UPDATE brand_nominations SET state = 'approved', reviewed_by = ?, reviewed_at = ?, publish_at = ? WHERE id = ? AND state = 'pending'
+                """, arguments: [reviewerID, now, publishAt, nominationID])
+            guard db.changesCount == 1 else { throw ChorusError.conflict("This nomination is no longer pending") }
+            for export in exports {
+                try db.execute(sql: """
+                    INSERT INTO brand_exports (nomination_id, channel_id, text, idempotency_key, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [nominationID, export.channelID, export.text, export.idempotencyKey, publishAt ?? now, now])
+                try self.appendAudit(db, actorID: reviewerID, action: "bridge.approved", subject: "nomination:\(nominationID)",
+                                     detail: ["channel_id": export.channelID, "text": export.text,
+                                              "publish_at": publishAt.map { "\($0.timeIntervalSince1970)" } ?? "now"])
+            }
+            return try self.view(db, try NominationRecord.fetchOne(db, key: nominationID)!)
+        }
+    }
+
+    public func reject(nominationID: Int64, reviewerID: Int64, reason: String) async throws -> NominationView {
+        let now = now()
+        return try await write { db in
+            try db.execute(sql: """
+                UPDATE brand_nominations SET state = 'rejected', reviewed_by = ?, reviewed_at = ?, review_reason = ? WHERE id = ? AND state = 'pending'
+                """, arguments: [reviewerID, now, reason, nominationID])
+            guard db.changesCount == 1 else { throw ChorusError.conflict("This nomination is no longer pending") }
+            try self.appendAudit(db, actorID: reviewerID, action: "bridge.rejected", subject: "nomination:\(nominationID)", detail: ["reason": reason])
+            return try self.view(db, try NominationRecord.fetchOne(db, key: nominationID)!)
+        }
+    }
+
+    /// Retracts a nomination: nothing more goes out, and what went out is
+    /// deleted by the worker (exports move to `retracting`).
+    public func retractNomination(id: Int64, actorID: Int64, reason: String) async throws -> NominationView {
+        try await write { db in
+            guard let nomination = try NominationRecord.fetchOne(db, key: id) else { throw ChorusError.notFound("Nomination not found") }
+            guard nomination.state == .pending || nomination.state == .approved else {
+                throw ChorusError.conflict("Only pending or approved nominations can be retracted")
+            }
+            try self.retract(db, nominationIDs: [id], actorID: actorID, reason: reason)
+            return try self.view(db, try NominationRecord.fetchOne(db, key: id)!)
+        }
+    }
+
+    /// Inside a transaction: marks nominations retracted; pending and failed
+    /// exports are cancelled (nothing is out there), published ones move to
+    /// `retracting` for the worker.
+    func retract(_ db: Database, nominationIDs: [Int64], actorID: Int64?, reason: String) throws {
+        let now = now()
+        for id in nominationIDs {
+            try db.execute(sql: "UPDATE brand_nominations SET state = 'retracted' WHERE id = ?", arguments: [id])
+            try db.execute(sql: """
+                UPDATE brand_exports SET state = 'cancelled', lease_until = NULL WHERE nomination_id = ? AND state IN ('pending', 'failed') AND external_id IS NULL
+                """, arguments: [id])
+            try db.execute(sql: """
+                UPDATE brand_exports SET state = 'retracting', attempts = 0, next_attempt_at = ?, last_error = NULL
+                WHERE nomination_id = ? AND state IN ('published', 'failed', 'pending')
+                """, arguments: [now, id])
+            try self.appendAudit(db, actorID: actorID, action: "bridge.retracted", subject: "nomination:\(id)", detail: ["reason": reason])
+        }
+    }
+
+    /// Retracts the open nominations of a post (it was deleted), inside the
+    /// deletion's transaction.
+    func retractNominations(_ db: Database, statusID: Int64, actorID: Int64) throws {
+        let open = try Int64.fetchAll(db, sql: "SELECT id FROM brand_nominations WHERE status_id = ? AND state IN ('pending', 'approved')",
+                                      arguments: [statusID])
+        if !open.isEmpty { try retract(db, nominationIDs: open, actorID: actorID, reason: "The post was deleted") }
+    }
+
+    // MARK: Exports
+
+    /// Takes due exports (to publish or to retract) under a lease.
+    public func claimDueExports(limit: Int, leaseUntil: Date) async throws -> [ClaimedExport] {
+        let now = now()
+        return try await write { db in
+            let exports = try ExportRecord.fetchAll(db, sql: """
+                SELECT * FROM brand_exports WHERE state IN ('pending', 'retracting') AND next_attempt_at <= ?
+                  AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: [now, now, limit])
+            var claimed: [ClaimedExport] = []
+            for export in exports {
+                guard let channel = try BrandChannelRecord.fetchOne(db, key: export.channelId) else { continue }
+                try db.execute(sql: "UPDATE brand_exports SET lease_until = ? WHERE id = ?", arguments: [leaseUntil, export.id])
+                claimed.append(ClaimedExport(export: export, channel: channel))
+            }
+            return claimed
+        }
+    }
+
+    /// Records what an attempt came to, with an audit entry. Recording
+    /// checks the state it started from, so a retraction that arrived while
+    /// a publish was in flight is not overwritten.
+    public func recordExport(id: Int64, from state: ExportRecord.State, outcome: ExportOutcome) async throws {
+        let now = now()
+        try await write { db in
+            guard let export = try ExportRecord.fetchOne(db, key: id) else { return }
+            var detail: [String: any Sendable] = ["export_id": id, "channel_id": export.channelId, "attempt": export.attempts + 1]
+            switch outcome {
+            case .published(let externalID, let url):
+                if export.state == .pending {
+                    try db.execute(sql: """
+                        UPDATE brand_exports SET state = 'published', attempts = attempts + 1, last_error = NULL, lease_until = NULL,
+                               external_id = ?, external_url = ?, published_at = ? WHERE id = ?
+                        """, arguments: [externalID, url, now, id])
+                } else {
+                    // Retracted while in flight: keep what came back, and delete it next.
+                    try db.execute(sql: """
+                        UPDATE brand_exports SET state = 'retracting', attempts = 0, external_id = ?, external_url = ?, published_at = ?,
+                               lease_until = NULL, next_attempt_at = ? WHERE id = ?
+                        """, arguments: [externalID, url, now, now, id])
+                }
+                detail["result"] = "published"
+                detail["external_id"] = externalID ?? ""
+            case .retracted:
+                try db.execute(sql: """
+                    UPDATE brand_exports SET state = 'retracted', attempts = attempts + 1, last_error = NULL, lease_until = NULL, retracted_at = ? WHERE id = ?
+                    """, arguments: [now, id])
+                detail["result"] = "retracted"
+            case .retry(let error, let at):
+                try db.execute(sql: """
+                    UPDATE brand_exports SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL WHERE id = ?
+                    """, arguments: [error, at, id])
+                detail["result"] = "retry"
+                detail["error"] = error
+            case .failed(let error):
+                let target = state == .retracting ? "retracting" : "failed"
+                try db.execute(sql: """
+                    UPDATE brand_exports SET state = CASE WHEN state = 'pending' THEN ? ELSE state END, attempts = attempts + 1, last_error = ?,
+                           lease_until = NULL, next_attempt_at = ? WHERE id = ?
+                    """, arguments: [target, error, now.addingTimeInterval(365 * 86400), id])
+                detail["result"] = "failed"
+                detail["error"] = error
+                // Editors and administrators hear of it.
+                if let nomination = try NominationRecord.fetchOne(db, key: export.nominationId) {
+                    let statusID = try Int64.fetchOne(db, sql: "SELECT id FROM statuses WHERE id = ?", arguments: [nomination.statusId])
+                    for editor in try Int64.fetchAll(db, sql: "SELECT id FROM accounts WHERE role IN ('editor', 'admin') AND is_active = 1") {
+                        try self.notify(db, accountID: editor, type: "chorus.export_failed", from: nomination.nominatedBy, statusID: statusID)
+                    }
+                }
+            }
+            try self.appendAudit(db, actorID: nil, action: state == .retracting ? "bridge.retract_attempt" : "bridge.export_attempt",
+                                 subject: "nomination:\(export.nominationId)", detail: detail)
+        }
+    }
+
+    /// An editor's "try again" for a failed export.
+    public func retryExport(id: Int64, actorID: Int64) async throws -> ExportRecord {
+        let now = now()
+        return try await write { db in
+            // A failed publication starts again; a retraction that gave up is tried again.
+            try db.execute(sql: """
+                UPDATE brand_exports SET state = CASE WHEN state = 'failed' THEN 'pending' ELSE state END, next_attempt_at = ?, lease_until = NULL,
+                       last_error = NULL WHERE id = ? AND (state = 'failed' OR (state = 'retracting' AND last_error IS NOT NULL))
+                """, arguments: [now, id])
+            guard db.changesCount == 1, let export = try ExportRecord.fetchOne(db, key: id) else {
+                throw ChorusError.conflict("Only a failed export can be tried again")
+            }
+            try self.appendAudit(db, actorID: actorID, action: "bridge.export_retried", subject: "nomination:\(export.nominationId)",
+                                 detail: ["export_id": id])
+            return export
+        }
+    }
+
+    /// What a channel has published and not retracted, newest first.
+    public func publishedExports(channelID: Int64, limit: Int) async throws -> [ExportRecord] {
+        try await read { db in
+            try ExportRecord.fetchAll(db, sql: """
+                SELECT * FROM brand_exports WHERE channel_id = ? AND state = 'published' ORDER BY published_at DESC, id DESC LIMIT ?
+                """, arguments: [channelID, limit])
+        }
+    }
+
+    /// The bridge's audit log (nominations, reviews, exports, retractions), newest first.
+    public func bridgeAudit(page: Page) async throws -> [AuditRecord] {
+        try await read { db in
+            let query = PageQuery(page, column: "id")
+            return query.ordered(try AuditRecord.fetchAll(db, sql: "SELECT * FROM audit_log WHERE action LIKE 'bridge.%'" + query.andConditions + query.tail,
+                                                          arguments: query.arguments))
+        }
+    }
+}
+
+extension AppDatabase {
+    /// A status regardless of who asks (for rules about posts, never shown as is).
+    public func statusRecord(id: Int64) async throws -> StatusRecord? {
+        try await read { db in try StatusRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM statuses WHERE id = ?"), arguments: [id]) }
+    }
+}
