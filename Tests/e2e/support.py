@@ -29,6 +29,7 @@ SCOPES = "read write follow push"
 ADMIN_SCOPES = SCOPES + " admin:read admin:write"
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 RETRY_DELAYS = "1,1,1,2,2,2"
+BRIDGE_RETRY_DELAYS = "1,1,1,1,2,2,2,2,2,2"
 
 T = TypeVar("T")
 
@@ -140,6 +141,8 @@ class ChorusServer:
     port: int
     log_path: Path
     process: subprocess.Popen | None = None
+    # Extra environment for the next start (a failpoint, say).
+    env: dict[str, str] = field(default_factory=dict)
     _app: dict | None = field(default=None, repr=False)
     _tokens: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -239,7 +242,7 @@ class ChorusServer:
                    "--database", str(self.database), "--base-url", self.base_url]
         # Failed app webhooks are retried after seconds, not minutes, so the
         # retry tests finish quickly.
-        env = {**os.environ, "CHORUS_HOOK_RETRY_DELAYS": RETRY_DELAYS}
+        env = {**os.environ, "CHORUS_HOOK_RETRY_DELAYS": RETRY_DELAYS, "CHORUS_BRIDGE_RETRY_DELAYS": BRIDGE_RETRY_DELAYS, **self.env}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             cwd=REPO_ROOT, start_new_session=True, env=env)
