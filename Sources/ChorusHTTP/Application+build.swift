@@ -57,6 +57,7 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     let accountPages = AccountPages(web: web)
     accountPages.addRoutes(to: router)
     AppPages(admin: accountPages).addRoutes(to: router)
+    BridgePages(admin: accountPages).addRoutes(to: router)
     router.get("health") { _, _ in "OK" }
 
     let v1 = router.group("api/v1", context: AuthenticatedContext.self)

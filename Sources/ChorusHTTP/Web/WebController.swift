@@ -349,11 +349,12 @@ struct WebController {
     @Sendable func thread(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
-        let model = await page(request, session: session, title: "thread", path: request.uri.path)
+        var model = await page(request, session: session, title: "thread", path: request.uri.path)
+        if Params(query: request).string("nominated") != nil { model["nominated"] = true }
         return try await threadPage(model, statusID: id, session: session)
     }
 
-    private func threadPage(_ model: PageModel, statusID: Int64, session: WebSession, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func threadPage(_ model: PageModel, statusID: Int64, session: WebSession, status: HTTPResponse.Status = .ok) async throws -> Response {
         var model = model
         let main = try await services.statuses.status(id: statusID, viewer: session.account)
         let shown = main.reblog ?? main
@@ -384,6 +385,12 @@ struct WebController {
         model["hasReplies"] = !thread.descendants.isEmpty
         model["mainID"] = String(shown.status.id)
         model["canQuote"] = shown.status.visibility == .company
+        // Anyone may propose an original company post for the brand channels.
+        if shown.status.visibility == .company, shown.status.teamId == nil, shown.status.reblogOfId == nil {
+            let channels = try await services.bridge.channels()
+            model["canNominate"] = !channels.isEmpty
+            model["channels"] = channels.map { ["id": String($0.id ?? 0), "name": $0.name, "kind": $0.kind.rawValue] }
+        }
         model["replyPrefix"] = shown.account.id == session.account.id ? "" : "@\(shown.account.username) "
         model["title"] = shown.account.shownName
         model["maxCharacters"] = PostText.maxCharacters

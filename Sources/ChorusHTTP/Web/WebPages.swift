@@ -58,6 +58,7 @@ struct PageModel {
             values["user"] = ["displayName": session.account.shownName]
             values["csrf"] = session.csrf
             values["isAdmin"] = session.account.role == .admin
+            values["isEditor"] = session.account.role != .member
         }
         let next = LinkHeader.encode(path)
         values["languages"] = [("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文"), ("en", "English")].map { code, name in
