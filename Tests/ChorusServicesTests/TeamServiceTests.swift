@@ -225,6 +225,9 @@ struct DemoCompanyTests {
         #expect(feed.pinned.first?.status.kind == .announcement)
         #expect(feed.posts.contains { $0.status.kind == .question && $0.status.bestAnswerId != nil })
         #expect(feed.posts.contains { $0.account.isBot && $0.status.applicationName == "构建机器人 CI" })
+        let editor = try await fixture.services.accounts.account(username: "wangfang")
+        #expect(try await fixture.services.bridge.nominations(state: .pending, by: editor, page: Page()).count == 1)
+        #expect(try await fixture.services.bridge.nominations(state: .approved, by: editor, page: Page()).first?.exports.count == 1)
         // Seeding again changes nothing.
         #expect(try await DemoCompany.seed(fixture.services).signIns.isEmpty)
     }

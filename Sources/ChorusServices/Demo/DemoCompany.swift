@@ -67,6 +67,7 @@ public enum DemoCompany {
             _ = try await services.statuses.createStatus(by: accounts["bob"]!, .init(text: "转发：大家看一下 Welcome aboard!", quotedStatusID: first.status.id))
         }
         let hook = try await seedTeams(services, accounts)
+        try await seedBridge(services, accounts)
         return Seeded(signIns: people.map { SignIn(username: $0.0, password: password, role: $0.2) }, ciHookURL: hook)
     }
 
@@ -111,5 +112,21 @@ public enum DemoCompany {
         _ = try await post("admin", falcon, "猎鹰原型机下周到货，请勿外传。Prototype arrives next week.", kind: .announcement)
         _ = try await post("lihua", falcon, "已预订 5 楼会议室做评审。")
         return ci.incomingURL
+    }
+
+    /// The public Atom channel "官方动态", one post approved for it (the
+    /// server publishes it when it starts) and one waiting for review.
+    static func seedBridge(_ services: Services, _ accounts: [String: AccountRecord]) async throws {
+        let bridge = services.bridge
+        let news = try await bridge.createChannel(ChannelSettings(name: "官方动态 Company news", slug: "news", kind: .atom, maxCharacters: 500),
+                                                  by: accounts["admin"]!).channel
+        _ = try await bridge.addLeakRule(kind: "word", value: "猎鹰", note: "未公开的项目代号", by: accounts["admin"]!)
+        let launch = try await services.statuses.createStatus(by: accounts["lihua"]!, .init(
+            text: "Chorus 3.2 正式发布：搜索更快，中文两个字也能搜到。感谢 @zhangwei 和测试组！#发布会#", visibility: .company))
+        let approved = try await bridge.nominate(statusID: launch.status.id, channelIDs: [news.id!], note: "适合放到官网动态", by: accounts["alice"]!)
+        _ = try await bridge.approve(id: approved.nomination.id!, publishAt: nil, by: accounts["wangfang"]!)
+        let canteen = try await services.statuses.createStatus(by: accounts["chenjing"]!, .init(
+            text: "公司食堂新增了素食窗口 🥗，欢迎大家尝试！", visibility: .company))
+        _ = try await bridge.nominate(statusID: canteen.status.id, channelIDs: [news.id!], note: "", by: accounts["bob"]!)
     }
 }
