@@ -9,6 +9,7 @@ import uuid
 from typing import Iterator
 
 import pytest
+import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -18,7 +19,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import PEOPLE, ChorusServer, unique
+from support import ADMIN_SCOPES, PEOPLE, ChorusServer, bearer, unique, wait_until
 
 WAIT = 10
 
@@ -155,3 +156,32 @@ def test_a_private_team_is_not_found_for_a_non_member(chorus: ChorusServer, brow
     assert "机密项目" not in browser.page_source
     browser.get(chorus.url("/teams"))
     assert slug not in browser.page_source
+
+
+def test_a_post_is_nominated_approved_in_the_browser_and_appears_in_the_feed(chorus: ChorusServer, browser: WebDriver) -> None:
+    slug = "web" + uuid.uuid4().hex[:8]
+    created = chorus.post("/api/v1/chorus/bridge/channels", headers=bearer(chorus.password_token("alice", scope=ADMIN_SCOPES)),
+                          json={"name": "网页渠道 " + slug, "slug": slug, "kind": "atom", "max_characters": 300})
+    assert created.status_code == 201, created.text
+    channel_id = created.json()["channel"]["id"]
+    text = unique("从网页推荐到官网")
+    post = chorus.post_status("xiaoming", text)
+
+    sign_in(browser, chorus, "wendy")
+    browser.get(chorus.url(f"/@xiaoming/{post['id']}"))
+    browser.find_element(By.CSS_SELECTOR, f"input[name='channel_ids[]'][value='{channel_id}']").click()
+    browser.find_element(By.ID, "nominate-note").send_keys("适合对外")
+    browser.find_element(By.ID, "nominate-button").click()
+    notice = wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR, "#nominate p.notice"))
+    assert "编辑批准后" in notice.text
+    browser.delete_all_cookies()
+
+    sign_in(browser, chorus, "alice")
+    browser.find_element(By.CSS_SELECTOR, "a[href='/approvals']").click()
+    card = wait(browser).until(lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, "article.nomination") if text in c.text), None))
+    assert card.find_element(By.CSS_SELECTOR, f"blockquote.outgoing[data-channel='{slug}']").text == text
+    card.find_element(By.CSS_SELECTOR, "button.approve").click()
+    wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR, "p.notice").text.startswith("已批准"))
+    feed = chorus.base_url + f"/brand/{slug}/feed.atom"
+    assert wait_until(lambda: text in requests.get(feed, timeout=10).text, timeout=15)
+
