@@ -13,11 +13,15 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// The folder of static files (`Public/`); nil serves none.
     public var publicDirectory: String?
+    /// Run the workers that send app webhooks and brand exports (tests that
+    /// drive those workers themselves turn them off).
+    public var outboundWorkers: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicDirectory: String? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicDirectory: String? = nil, outboundWorkers: Bool = true) {
         self.host = host
         self.port = port
         self.publicDirectory = publicDirectory
+        self.outboundWorkers = outboundWorkers
     }
 }
 
@@ -31,9 +35,11 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
         server: .http1WebSocketUpgrade(configuration: .init(), shouldUpgrade: WebSocketStreaming.shouldUpgrade(services: services, renderer: renderer)),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Chorus"),
         logger: logger)
-    let (dispatcher, deliverer) = services.appWorkers(renderer: AppPayloads(presenter: MastodonPresenter(config: services.config)), logger: logger)
-    app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger), dispatcher, deliverer,
-                    services.bridgeWorker(logger: logger))
+    app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger))
+    if settings.outboundWorkers {
+        let (dispatcher, deliverer) = services.appWorkers(renderer: AppPayloads(presenter: MastodonPresenter(config: services.config)), logger: logger)
+        app.addServices(dispatcher, deliverer, services.bridgeWorker(logger: logger))
+    }
     return app
 }
 

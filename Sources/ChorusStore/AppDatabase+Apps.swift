@@ -255,6 +255,13 @@ extension AppDatabase {
     /// dies leaves the lease to run out; the delivery is then taken again.
     public func claimDueDeliveries(limit: Int, busyApps: Set<Int64>, leaseUntil: Date) async throws -> [ClaimedDelivery] {
         let now = now()
+        // Most polls find nothing: look first without taking the write lock.
+        let due = try await read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT 1 FROM app_deliveries WHERE state = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1
+                """, arguments: [now, now]) != nil
+        }
+        guard due else { return [] }
         return try await write { db in
             var sql = """
                 SELECT d.*, a.webhook_url AS target_url, a.webhook_secret AS target_secret,

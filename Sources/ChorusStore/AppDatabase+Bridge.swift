@@ -210,6 +210,14 @@ extension AppDatabase {
     /// Takes due exports (to publish or to retract) under a lease.
     public func claimDueExports(limit: Int, leaseUntil: Date) async throws -> [ClaimedExport] {
         let now = now()
+        // Most polls find nothing: look first without taking the write lock.
+        let due = try await read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT 1 FROM brand_exports WHERE state IN ('pending', 'retracting') AND next_attempt_at <= ?
+                  AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1
+                """, arguments: [now, now]) != nil
+        }
+        guard due else { return [] }
         return try await write { db in
             let exports = try ExportRecord.fetchAll(db, sql: """
                 SELECT * FROM brand_exports WHERE state IN ('pending', 'retracting') AND next_attempt_at <= ?

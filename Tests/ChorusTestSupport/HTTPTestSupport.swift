@@ -13,7 +13,8 @@ public struct TestAPI: Sendable {
     public init(_ fixture: TestFixture) { self.fixture = fixture }
 
     public func application() -> some ApplicationProtocol {
-        buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0))
+        // The outbound workers are driven by the tests themselves (`deliverAppEvents`, `BridgeWorker.sendDue`).
+        buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0, outboundWorkers: false))
     }
 
     /// Runs `body` with a client bound to the router (no network).

@@ -142,13 +142,11 @@ public struct DeliveryWorker: Service {
         let counts = Mutex<[Int64: Int]>([:])
     }
 
-    /// Sends everything due now and waits for the answers (tests, and the
-    /// `chorus` command's one-shot mode).
+    /// Sends everything due now, one after the other in queue order, and
+    /// waits for the answers (tests drive the worker this way).
     public func sendDue() async throws {
         let claimed = try await database.claimDueDeliveries(limit: 1000, busyApps: [], leaseUntil: clock.now().addingTimeInterval(lease))
-        await withDiscardingTaskGroup { group in
-            for item in claimed { group.addTask { await attempt(item) } }
-        }
+        for item in claimed { await attempt(item) }
     }
 
     /// One attempt: sign, send, record.
