@@ -186,8 +186,11 @@ extension AppDatabase {
         let now = now()
         for id in nominationIDs {
             try db.execute(sql: "UPDATE brand_nominations SET state = 'retracted' WHERE id = ?", arguments: [id])
+            // Never tried: nothing can be out there. Tried without a known
+            // answer (a timeout, say): the worker finds out and deletes.
             try db.execute(sql: """
-                UPDATE brand_exports SET state = 'cancelled', lease_until = NULL WHERE nomination_id = ? AND state IN ('pending', 'failed') AND external_id IS NULL
+                UPDATE brand_exports SET state = 'cancelled', lease_until = NULL
+                WHERE nomination_id = ? AND state IN ('pending', 'failed') AND external_id IS NULL AND attempts = 0
                 """, arguments: [id])
             try db.execute(sql: """
                 UPDATE brand_exports SET state = 'retracting', attempts = 0, next_attempt_at = ?, last_error = NULL

@@ -38,6 +38,8 @@ struct BridgeHTTPTests {
             let nominated = try await client.call(.post, "/api/v1/chorus/bridge/nominations", token: lilyToken,
                                                   json: #"{"status_id": "\#(post.status.id)", "channel_ids": ["\#(channelID)"], "note": "对外发"}"#)
             #expect(nominated.status == 201 && nominated.object?["state"] as? String == "pending")
+            // The nominator does not see previews: they would name the leak-guard rules.
+            #expect((nominated.object?["previews"] as? [Any])?.isEmpty == true)
             let id = try #require(nominated.object?["id"] as? String)
             #expect(try await client.call(.get, "/api/v1/chorus/bridge/nominations?state=pending", token: lilyToken).status == 403)
             let queue = try await client.call(.get, "/api/v1/chorus/bridge/nominations?state=pending", token: editorToken)
@@ -71,6 +73,13 @@ struct BridgeHTTPTests {
             let actions = Set(audit.array?.compactMap { $0["action"] as? String } ?? [])
             #expect(actions.isSuperset(of: ["bridge.nominated", "bridge.approved", "bridge.export_attempt", "bridge.retracted", "bridge.retract_attempt"]))
 
+            let bridgeAudit = try await client.call(.get, "/api/v1/chorus/bridge/audit", token: adminToken)
+            #expect(bridgeAudit.array?.allSatisfy { ($0["action"] as? String)?.hasPrefix("bridge.") == true } == true && bridgeAudit.array?.isEmpty == false)
+            #expect(try await client.call(.get, "/api/v1/chorus/bridge/audit", token: editorToken).status == 403)
+            let renamed = try await client.call(.patch, "/api/v1/chorus/bridge/channels/\(channelID)", token: adminToken, json: #"{"slug": "other"}"#)
+            #expect(renamed.status == 422)
+            let limited = try await client.call(.patch, "/api/v1/chorus/bridge/channels/\(channelID)", token: adminToken, json: #"{"max_characters": 140}"#)
+            #expect(limited.object?["max_characters"] as? Int == 140)
             let rule = try await client.call(.post, "/api/v1/chorus/bridge/leak_rules", token: adminToken, json: #"{"kind": "word", "value": "猎鹰"}"#)
             #expect(rule.status == 201)
             #expect(try await client.call(.get, "/api/v1/chorus/bridge/leak_rules", token: editorToken).array?.count == 1)

@@ -178,6 +178,30 @@ struct BridgeServiceTests {
         #expect(try await w.bridge.nomination(id: nomination.nomination.id!, by: w.admin).exports.first?.state == .published)
     }
 
+    @Test func retractingAfterAnUnansweredAttemptFindsAndDeletesThePost() async throws {
+        let w = try await world()
+        w.transport.script(Self.external + "/api/v1/statuses", [.error(.timedOut(seconds: 10)), .status(200, body: #"{"id":"31"}"#)])
+        let post = try await w.fixture.post(w.lily, "超时之后撤回")
+        let nomination = try await w.bridge.nominate(statusID: post.status.id, channelIDs: [w.mastodon.id!], note: "", by: w.lily)
+        _ = try await w.bridge.approve(id: nomination.nomination.id!, publishAt: nil, by: w.editor)
+        try await w.send()
+        #expect(try await w.bridge.nomination(id: nomination.nomination.id!, by: w.admin).exports.first?.state == .pending)
+        let retracted = try await w.bridge.retract(id: nomination.nomination.id!, reason: "", by: w.editor)
+        #expect(retracted.exports.first?.state == .retracting)
+        try await w.send()
+        // The same key again (it returns the post if the first attempt made it), then the delete.
+        #expect(w.transport.sent.map(\.method) == ["POST", "POST", "DELETE"])
+        #expect(Set(w.transport.sent.prefix(2).map { $0.headers["idempotency-key"] }).count == 1)
+        #expect(w.transport.sent.last?.url == Self.external + "/api/v1/statuses/31")
+        #expect(try await w.bridge.nomination(id: nomination.nomination.id!, by: w.admin).exports.first?.state == .retracted)
+        // Editors do not review their own posts or nominations, either way.
+        let own = try await w.fixture.post(w.editor, "编辑自己的帖子")
+        let mine = try await w.bridge.nominate(statusID: own.status.id, channelIDs: [w.atom.id!], note: "", by: w.lily)
+        await #expect(throws: ChorusError.forbidden("Another editor reviews your own post or nomination")) {
+            try await w.bridge.reject(id: mine.nomination.id!, reason: "不要", by: w.editor)
+        }
+    }
+
     @Test func aPermanentFailureTellsTheEditorsAndCanBeRetried() async throws {
         let w = try await world()
         w.transport.script(Self.external + "/api/v1/statuses", [.status(401), .status(200, body: #"{"id":"5"}"#)])

@@ -85,10 +85,8 @@ struct AdminController {
     @Sendable func audit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let actor = try admin(context, "admin:read")
         let entries = try await services.accounts.auditLog(actor: actor, page: try Params(query: request).page(maxLimit: 200))
-        return try JSON.response(entries.map {
-            AuditEntity(id: String($0.id ?? 0), action: $0.action, actorId: $0.actorId.map(String.init), subject: $0.subject,
-                        detail: $0.detail, ip: $0.ip, createdAt: JSON.timestamp($0.createdAt))
-        }, headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: entries.compactMap(\.id)))
+        return try JSON.response(entries.map(AuditEntity.init),
+                                 headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: entries.compactMap(\.id)))
     }
 
     static func role(_ raw: String) throws -> Role {
@@ -128,6 +126,13 @@ struct InviteEntity: Encodable, Sendable {
     var role: String
     var email: String?
     var expiresAt: String
+}
+
+extension AuditEntity {
+    init(_ record: AuditRecord) {
+        self.init(id: String(record.id ?? 0), action: record.action, actorId: record.actorId.map(String.init), subject: record.subject,
+                  detail: record.detail, ip: record.ip, createdAt: JSON.timestamp(record.createdAt))
+    }
 }
 
 struct AuditEntity: Encodable, Sendable {

@@ -26,6 +26,7 @@ struct BridgeController {
         group.post("chorus/bridge/nominations/:id/reject", use: reject)
         group.post("chorus/bridge/nominations/:id/retract", use: retract)
         group.post("chorus/bridge/exports/:id/retry", use: retry)
+        group.get("chorus/bridge/audit", use: audit)
         router.get("brand/:slug/feed.atom", use: feed)
     }
 
@@ -56,8 +57,11 @@ struct BridgeController {
 
     @Sendable func updateChannel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("admin:write")
-        var settings = try settings(try await Params.from(request, context: context))
-        settings.kind = nil
+        let params = try await Params.from(request, context: context)
+        guard params.string("slug") == nil, params.string("kind") == nil else {
+            throw ChorusError.unprocessable("A channel's slug and kind cannot be changed: add a new channel instead")
+        }
+        let settings = try settings(params)
         let channel = try await services.bridge.updateChannel(id: try context.parameters.id("id"), settings, by: user)
         return try JSON.response(presenter.channel(channel, forAdmin: true))
     }
@@ -85,8 +89,10 @@ struct BridgeController {
 
     // MARK: Nominations
 
-    func entity(_ view: NominationView) async throws -> NominationEntity {
-        presenter.nomination(view, previews: try await services.bridge.preview(view))
+    /// A nomination as `user` may see it: the previews (which name the
+    /// leak-guard rules they trip) are for editors and administrators only.
+    func entity(_ view: NominationView, for user: AccountRecord) async throws -> NominationEntity {
+        presenter.nomination(view, previews: user.role == .member ? [] : try await services.bridge.preview(view))
     }
 
     @Sendable func nominate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -96,7 +102,7 @@ struct BridgeController {
         let channels = (params.list("channel_ids") ?? []).map { raw -> Int64? in Int64(raw) }
         guard channels.allSatisfy({ $0 != nil }) else { throw ChorusError.unprocessable("Validation failed: channel_ids must be channel ids") }
         let view = try await services.bridge.nominate(statusID: statusID, channelIDs: channels.compactMap { $0 }, note: params.string("note") ?? "", by: user)
-        return try JSON.response(try await entity(view), status: .created)
+        return try JSON.response(try await entity(view, for: user), status: .created)
     }
 
     @Sendable func nominations(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -111,14 +117,14 @@ struct BridgeController {
         }
         let views = try await services.bridge.nominations(state: state, by: user, page: try params.page())
         var entities: [NominationEntity] = []
-        for view in views { entities.append(try await entity(view)) }
+        for view in views { entities.append(try await entity(view, for: user)) }
         let headers = LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: views.compactMap(\.nomination.id))
         return try JSON.response(entities, headers: headers)
     }
 
     @Sendable func nomination(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read")
-        return try JSON.response(try await entity(try await services.bridge.nomination(id: try context.parameters.id("id"), by: user)))
+        return try JSON.response(try await entity(try await services.bridge.nomination(id: try context.parameters.id("id"), by: user), for: user))
     }
 
     @Sendable func approve(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -132,26 +138,34 @@ struct BridgeController {
             publishAt = date
         }
         let view = try await services.bridge.approve(id: try context.parameters.id("id"), publishAt: publishAt, by: user)
-        return try JSON.response(try await entity(view))
+        return try JSON.response(try await entity(view, for: user))
     }
 
     @Sendable func reject(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
         let params = try await Params.from(request, context: context)
         let view = try await services.bridge.reject(id: try context.parameters.id("id"), reason: params.string("reason") ?? "", by: user)
-        return try JSON.response(try await entity(view))
+        return try JSON.response(try await entity(view, for: user))
     }
 
     @Sendable func retract(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
         let params = try await Params.from(request, context: context)
         let view = try await services.bridge.retract(id: try context.parameters.id("id"), reason: params.string("reason") ?? "", by: user)
-        return try JSON.response(try await entity(view))
+        return try JSON.response(try await entity(view, for: user))
     }
 
     @Sendable func retry(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
         return try JSON.response(presenter.export(try await services.bridge.retryExport(id: try context.parameters.id("id"), by: user)))
+    }
+
+    /// The bridge's part of the audit log (administrators).
+    @Sendable func audit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:read")
+        let entries = try await services.bridge.audit(by: user, page: try Params(query: request).page(maxLimit: 200))
+        let headers = LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: entries.compactMap(\.id))
+        return try JSON.response(entries.map(AuditEntity.init), headers: headers)
     }
 
     // MARK: Atom

@@ -98,7 +98,9 @@ extension MastodonPresenter {
     func export(_ export: ExportRecord) -> ExportEntity {
         ExportEntity(id: String(export.id ?? 0), channelId: String(export.channelId), state: export.state.rawValue, text: export.text,
                      attempts: export.attempts, lastError: export.lastError,
-                     nextAttemptAt: [.pending, .retracting].contains(export.state) ? JSON.timestamp(export.nextAttemptAt) : nil,
+                     // A retraction that gave up waits for "try again", not for a time.
+                     nextAttemptAt: [.pending, .retracting].contains(export.state) && export.nextAttemptAt.timeIntervalSinceNow < 30 * 86400
+                        ? JSON.timestamp(export.nextAttemptAt) : nil,
                      externalId: export.externalId, externalUrl: export.externalUrl, publishedAt: export.publishedAt.map(JSON.timestamp),
                      retractedAt: export.retractedAt.map(JSON.timestamp))
     }

@@ -171,15 +171,15 @@ public struct BridgeService: Sendable {
             let text = BrandText.outgoing(view.nomination.text, policy: .init(mentionsAsNames: channel.mentionsAsNames,
                                                                               internalBaseURL: config.baseURL, displayNames: names))
             let length = PostText.count(text)
-            var problem: String?
-            if text.isEmpty {
-                problem = "Nothing is left to publish on \(channel.name) once internal mentions and links are removed"
-            } else if length > channel.maxCharacters {
-                problem = "Too long for \(channel.name): \(length) characters, the channel takes \(channel.maxCharacters)"
-            } else if let rule = LeakRule.firstMatch(in: text, rules: rules) {
-                problem = "Blocked by the leak guard: the \(rule.kind.rawValue) rule “\(rule.value)” matches the text for \(channel.name)"
+            var problems: [String] = []
+            if text.isEmpty { problems.append("Nothing is left to publish on \(channel.name) once internal mentions and links are removed") }
+            if length > channel.maxCharacters {
+                problems.append("Too long for \(channel.name): \(length) characters, the channel takes \(channel.maxCharacters)")
             }
-            previews.append(ChannelPreview(channel: channel, text: text, length: length, problem: problem))
+            for rule in rules where rule.matches(text) {
+                problems.append("Blocked by the leak guard: the \(rule.kind.rawValue) rule “\(rule.value)” matches the text for \(channel.name)")
+            }
+            previews.append(ChannelPreview(channel: channel, text: text, length: length, problem: problems.isEmpty ? nil : problems.joined(separator: "; ")))
         }
         return previews
     }
@@ -211,6 +211,10 @@ public struct BridgeService: Sendable {
 
     public func reject(id: Int64, reason: String, by actor: AccountRecord) async throws -> NominationView {
         try requireEditor(actor)
+        let view = try await nomination(id: id, by: actor)
+        guard view.nomination.authorId != actor.id, view.nomination.nominatedBy != actor.id else {
+            throw ChorusError.forbidden("Another editor reviews your own post or nomination")
+        }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 500 else { throw ChorusError.unprocessable("Validation failed: give a reason (at most 500 characters)") }
         return try await database.reject(nominationID: id, reviewerID: actor.id, reason: reason)

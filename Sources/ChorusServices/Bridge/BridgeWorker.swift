@@ -109,7 +109,7 @@ public struct BridgeWorker: Service {
             let body = Data(formEncode(["status": export.text, "visibility": "public"]).utf8)
             let response = try await transport.send("POST", url: base + "/api/v1/statuses", headers: [
                 ("authorization", "Bearer " + token), ("idempotency-key", export.idempotencyKey),
-                ("content-type", "application/x-www-form-urlencoded"), ("accept", "application/json"),
+                ("content-type", "application/x-www-form-urlencoded"), ("accept", "application/json"), ("user-agent", "Chorus-Bridge/1"),
             ], body: body, timeout: timeout)
             switch response.status {
             case 200..<300:
@@ -135,8 +135,16 @@ public struct BridgeWorker: Service {
             if case .published = outcome { return .retracted }
             return outcome
         case .mastodon:
-            guard let externalID = export.externalId else { return .retracted }
             guard let base = channel.baseUrl, let token = channel.accessToken else { return .failed(error: "The channel has no server or token") }
+            var externalID = export.externalId
+            if externalID == nil {
+                // An earlier attempt got no answer, so the post may exist. The
+                // same Idempotency-Key returns it if it does (or makes it now);
+                // either way it is then deleted.
+                guard case .published(let found?, _) = try await publish(item) else { return retryOrFail("The post could not be looked up", attempts: export.attempts + 1) }
+                externalID = found
+            }
+            guard let externalID else { return .retracted }
             let response = try await transport.send("DELETE", url: base + "/api/v1/statuses/" + externalID,
                                                     headers: [("authorization", "Bearer " + token), ("accept", "application/json")],
                                                     body: Data(), timeout: timeout)
@@ -160,7 +168,7 @@ public struct BridgeWorker: Service {
             """
         let body = Data(AppEventBody.make(type: type, at: now, data: data).utf8)
         let headers = WebhookSigner.headers(id: messageID, timestamp: Int(now.timeIntervalSince1970), body: body, secrets: [secret])
-            + [("content-type", "application/json")]
+            + [("content-type", "application/json"), ("user-agent", "Chorus-Bridge/1")]
         let response = try await transport.send("POST", url: url, headers: headers, body: body, timeout: timeout)
         if (200..<300).contains(response.status) { return .published(externalID: messageID, url: nil) }
         if response.status == 410 { return .failed(error: "The receiver answered 410 Gone") }
@@ -172,6 +180,11 @@ public struct BridgeWorker: Service {
     func answerFailure(_ response: WebhookResponse, attempts: Int) -> ExportOutcome {
         let error = "The channel answered \(response.status)"
         if (400..<500).contains(response.status), ![408, 409, 429].contains(response.status) { return .failed(error: error) }
+        // A Retry-After on 429 or 503 is honoured, within the idempotency window.
+        if response.status == 429 || response.status == 503, let header = response.retryAfter,
+           let wait = DeliveryWorker.parseRetryAfter(header, now: clock.now()), attempts <= (config.bridgeRetryDelays ?? Self.delays).count {
+            return .retry(error: error, at: clock.now().addingTimeInterval(min(wait, 1800)))
+        }
         return retryOrFail(error, attempts: attempts)
     }
 
