@@ -6,12 +6,13 @@ import GRDB
 public struct NewExport: Sendable {
     public var channelID: Int64
     public var text: String
-    public var idempotencyKey: String
+    /// The export's `Idempotency-Key` is this followed by its id.
+    public var idempotencyPrefix: String
 
-    public init(channelID: Int64, text: String, idempotencyKey: String) {
+    public init(channelID: Int64, text: String, idempotencyPrefix: String) {
         self.channelID = channelID
         self.text = text
-        self.idempotencyKey = idempotencyKey
+        self.idempotencyPrefix = idempotencyPrefix
     }
 }
 
@@ -142,10 +143,14 @@ extension AppDatabase {
                 """, arguments: [reviewerID, now, publishAt, nominationID])
             guard db.changesCount == 1 else { throw ChorusError.conflict("This nomination is no longer pending") }
             for export in exports {
+                // The key is the prefix and the export's own id, known once the row exists.
                 try db.execute(sql: """
                     INSERT INTO brand_exports (nomination_id, channel_id, text, idempotency_key, next_attempt_at, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [nominationID, export.channelID, export.text, export.idempotencyKey, publishAt ?? now, now])
+                    """, arguments: [nominationID, export.channelID, export.text, "\(export.idempotencyPrefix)n\(nominationID)c\(export.channelID)",
+                                     publishAt ?? now, now])
+                try db.execute(sql: "UPDATE brand_exports SET idempotency_key = ? || id WHERE id = ?",
+                               arguments: [export.idempotencyPrefix, db.lastInsertedRowID])
                 try self.appendAudit(db, actorID: reviewerID, action: "bridge.approved", subject: "nomination:\(nominationID)",
                                      detail: ["channel_id": export.channelID, "text": export.text,
                                               "publish_at": publishAt.map { "\($0.timeIntervalSince1970)" } ?? "now"])

@@ -96,7 +96,7 @@ struct BridgeServiceTests {
         }
         let approved = try await w.bridge.approve(id: nominated.nomination.id!, publishAt: nil, by: w.admin)
         #expect(approved.nomination.state == .approved && approved.exports.count == 2)
-        #expect(approved.exports.allSatisfy { $0.state == .pending && $0.idempotencyKey.contains("nomination-\(nominated.nomination.id!)") })
+        #expect(approved.exports.allSatisfy { $0.state == .pending && $0.idempotencyKey == "chorus-chorus.test-export-\($0.id!)" })
         await #expect(throws: ChorusError.conflict("This nomination is no longer pending")) {
             try await w.bridge.approve(id: nominated.nomination.id!, publishAt: nil, by: w.admin)
         }

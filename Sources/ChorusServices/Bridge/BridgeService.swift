@@ -203,8 +203,7 @@ public struct BridgeService: Sendable {
         let now = clock.now()
         let when = publishAt.flatMap { $0 > now ? $0 : nil }
         let exports = previews.map { preview in
-            NewExport(channelID: preview.channel.id!, text: preview.text,
-                      idempotencyKey: "chorus-\(config.domain)-nomination-\(id)-channel-\(preview.channel.id!)")
+            NewExport(channelID: preview.channel.id!, text: preview.text, idempotencyPrefix: "chorus-\(config.domain)-export-")
         }
         return try await database.approve(nominationID: id, reviewerID: actor.id, exports: exports, publishAt: when)
     }
