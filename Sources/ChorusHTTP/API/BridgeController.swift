@@ -185,11 +185,14 @@ struct BridgeController {
 enum AtomFeed {
     static func render(channel: BrandChannelRecord, entries: [ExportRecord], baseURL: String, domain: String, title: String) -> String {
         let feedURL = "\(baseURL)/brand/\(channel.slug)/feed.atom"
+        // A tag URI (RFC 4151): this server's host name and the day the channel was made.
+        let host = URLComponents(string: baseURL)?.host ?? domain
+        let tag = "tag:\(escape(host)),\(JSON.day(channel.createdAt)):brand/\(escape(channel.slug))"
         let updated = entries.compactMap(\.publishedAt).max() ?? channel.updatedAt
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom">
-            <id>tag:\(escape(domain)),2026:brand/\(escape(channel.slug))</id>
+            <id>\(tag)</id>
             <title>\(escape(channel.name))</title>
             <updated>\(JSON.timestamp(updated))</updated>
             <link rel="self" type="application/atom+xml" href="\(escape(feedURL))"/>
@@ -203,7 +206,7 @@ enum AtomFeed {
             let heading = firstLine.count > 60 ? String(firstLine.prefix(59)) + "…" : firstLine
             xml += """
                 <entry>
-                <id>tag:\(escape(domain)),2026:brand/\(escape(channel.slug))/\(entry.id ?? 0)</id>
+                <id>\(tag)/\(entry.id ?? 0)</id>
                 <title>\(escape(heading))</title>
                 <published>\(published)</published>
                 <updated>\(published)</updated>

@@ -101,7 +101,7 @@ public struct BridgeWorker: Service {
         let channel = item.channel
         switch channel.kind {
         case .atom:
-            return .published(externalID: "tag:\(config.domain),2026:brand/\(channel.slug)/\(export.id ?? 0)", url: nil)
+            return .published(externalID: "\(channel.slug)/\(export.id ?? 0)", url: "\(config.baseURL)/brand/\(channel.slug)/feed.atom")
         case .webhook:
             return try await webhook(item, type: "brand.post.published")
         case .mastodon:

@@ -118,7 +118,8 @@ public enum DemoCompany {
     /// server publishes it when it starts) and one waiting for review.
     static func seedBridge(_ services: Services, _ accounts: [String: AccountRecord]) async throws {
         let bridge = services.bridge
-        let news = try await bridge.createChannel(ChannelSettings(name: "官方动态 Company news", slug: "news", kind: .atom, maxCharacters: 500),
+        let news = try await bridge.createChannel(ChannelSettings(name: "官方动态 Company news", slug: "news", kind: .atom, maxCharacters: 500,
+                                                                  mentionsAsNames: true),
                                                   by: accounts["admin"]!).channel
         _ = try await bridge.addLeakRule(kind: "word", value: "猎鹰", note: "未公开的项目代号", by: accounts["admin"]!)
         let launch = try await services.statuses.createStatus(by: accounts["lihua"]!, .init(
