@@ -75,10 +75,12 @@ struct AppPages {
         return apps.map { installed in
             let app = installed.app
             var card: [String: Any] = [
-                "id": String(app.id ?? 0), "name": app.name, "description": app.description, "bot": installed.bot.username,
-                "events": app.eventList.joined(separator: ", "), "commands": installed.commands.map { "/" + $0.name }.joined(separator: " "),
-                "incoming": app.incomingHash != nil,
+                "id": String(app.id ?? 0), "name": app.name, "bot": installed.bot.username, "incoming": app.incomingHash != nil,
             ]
+            // Absent, not empty: an empty string still opens a Mustache section.
+            if !app.description.isEmpty { card["description"] = app.description }
+            if !app.eventList.isEmpty { card["events"] = app.eventList.joined(separator: ", ") }
+            if !installed.commands.isEmpty { card["commands"] = installed.commands.map { "/" + $0.name }.joined(separator: " ") }
             card["team"] = app.teamId.flatMap { slugs[$0] }
             card["url"] = app.webhookUrl
             card["disabled"] = app.disabledReason

@@ -120,7 +120,7 @@ struct BridgePages {
                     return item
                 },
             ]
-            entry["reason"] = record.reviewReason
+            entry["reason"] = record.reviewReason.flatMap { $0.isEmpty ? nil : $0 }
             entry["publishAt"] = record.publishAt.map { JSON.timestamp($0).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC" }
             return entry
         }
@@ -188,7 +188,9 @@ struct BridgePages {
             return item
         }
         model["rules"] = try await services.bridge.leakRules(by: session.account).map { rule -> [String: Any] in
-            ["id": String(rule.id ?? 0), "kind": rule.kind, "value": rule.value, "note": rule.note]
+            var item: [String: Any] = ["id": String(rule.id ?? 0), "kind": rule.kind, "value": rule.value]
+            if !rule.note.isEmpty { item["note"] = rule.note }
+            return item
         }
         model["navAdmin"] = true
         return pages.render("channels", model, status: status)
