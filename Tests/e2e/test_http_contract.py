@@ -273,6 +273,9 @@ def test_openapi_document_of_the_extensions_is_served(chorus: ChorusServer):
     document = response.json()
     assert document["openapi"].startswith("3.")
     assert "/api/v1/chorus/invites" in document["paths"]
+    for path in ("/api/v1/chorus/apps", "/api/v1/chorus/apps/{id}/deliveries", "/hooks/{secret}",
+                 "/api/v1/chorus/bridge/nominations", "/api/v1/chorus/bridge/nominations/{id}/approve", "/brand/{slug}/feed.atom"):
+        assert path in document["paths"], path
 
 
 def test_client_startup_endpoints_answer_empty_lists(chorus: ChorusServer):
