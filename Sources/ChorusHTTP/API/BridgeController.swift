@@ -218,22 +218,11 @@ enum AtomFeed {
         return xml + "</feed>\n"
     }
 
-    /// XML text: the five special characters escaped, characters XML forbids dropped.
+    /// XML text: the five special characters escaped (as for HTML), and the
+    /// control characters XML 1.0 forbids dropped.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value >= 0x20 && !(0xFFFE...0xFFFF).contains(scalar.value) { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
+        HTMLRenderer.escape(String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
+            scalar == "\t" || scalar == "\n" || scalar == "\r" || (scalar.value >= 0x20 && !(0xFFFE...0xFFFF).contains(scalar.value))
+        })))
     }
 }

@@ -36,8 +36,14 @@ struct AccountPages {
     }
 
     func administrator(_ request: Request) async -> Gate {
+        await gate(request) { $0 == .admin }
+    }
+
+    /// The signed-in person if their role passes `allows`; otherwise the
+    /// sign-in page, or a 403 page.
+    func gate(_ request: Request, allows: (Role) -> Bool) async -> Gate {
         guard let session = await WebSession.current(request, services: services) else { return .refused(web.redirect("/login")) }
-        guard session.account.role == .admin else {
+        guard allows(session.account.role) else {
             let model = await web.page(request, session: session, title: "forbidden_title", path: "/")
             return .refused(pages.message(model, heading: pages.localizer.string("forbidden_title", model.language),
                                           message: pages.localizer.string("forbidden_message", model.language), status: .forbidden))

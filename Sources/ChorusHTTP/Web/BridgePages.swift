@@ -54,13 +54,7 @@ struct BridgePages {
 
     /// The signed-in editor (or administrator), or the page saying no.
     func editor(_ request: Request) async -> AccountPages.Gate {
-        guard let session = await WebSession.current(request, services: services) else { return .refused(web.redirect("/login")) }
-        guard session.account.role != .member else {
-            let model = await web.page(request, session: session, title: "forbidden_title", path: "/")
-            return .refused(pages.message(model, heading: pages.localizer.string("forbidden_title", model.language),
-                                          message: pages.localizer.string("forbidden_message", model.language), status: .forbidden))
-        }
-        return .allowed(session)
+        await admin.gate(request) { $0 != .member }
     }
 
     @Sendable func approvals(_ request: Request, context: AppRequestContext) async throws -> Response {
