@@ -392,6 +392,24 @@ struct AppServiceTests {
         }
     }
 
+    @Test func aCompanyWideCommandDoesNotRunInAPrivateTeamItIsNotIn() async throws {
+        let (fixture, transport) = try fixture()
+        let admin = try await fixture.user("admin", role: .admin)
+        let lily = try await fixture.user("lily")
+        let vault = try await team(fixture, owner: lily, slug: "vault", privacy: .private)
+        let app = try await install(fixture, by: admin, events: [], commands: [("faq", "")])
+        var draft = StatusService.Draft(text: "/faq 报销")
+        draft.teamID = vault.id
+        await #expect(throws: ChorusError.unprocessable("No app answers /faq here. To post text that starts with a slash, begin it with //")) {
+            try await fixture.compose.submit(by: lily, draft)
+        }
+        #expect(transport.sent.isEmpty)
+        // Once the team takes the bot in, the command runs there.
+        _ = try await fixture.services.teams.addMember(teamID: vault.id, accountID: app.installed.bot.id, role: .member, by: lily)
+        _ = try await fixture.compose.submit(by: lily, draft)
+        #expect(transport.sent.count == 1)
+    }
+
     // MARK: Incoming hooks
 
     @Test func incomingHooksPostAsTheBot() async throws {

@@ -87,9 +87,14 @@ public struct ComposeService: Sendable {
             }
             team = view.team
         }
+        let unknown = ChorusError.unprocessable("No app answers /\(command.name) here. To post text that starts with a slash, begin it with //")
         guard let installed = try await database.commandApp(name: command.name, teamID: teamID), let url = installed.app.webhookUrl,
-              installed.bot.isActive else {
-            throw ChorusError.unprocessable("No app answers /\(command.name) here. To post text that starts with a slash, begin it with //")
+              installed.bot.isActive else { throw unknown }
+        // A private team's name and members are not told to a company-wide
+        // app whose bot is not in the team: its commands do not run there.
+        if let team, team.privacy == .private, installed.app.teamId == nil,
+           try await database.teamRole(teamID: team.id, accountID: installed.bot.id) == nil {
+            throw unknown
         }
         let app = installed.app
         let now = clock.now()
