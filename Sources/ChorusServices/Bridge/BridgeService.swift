@@ -58,7 +58,7 @@ public struct BridgeService: Sendable {
         try requireAdmin(actor)
         guard let kind = settings.kind else { throw ChorusError.unprocessable("Validation failed: kind must be mastodon, webhook or atom") }
         let name = try Self.validName(settings.name ?? "")
-        let slug = try Self.validSlug(settings.slug ?? "")
+        let slug = try Slug.validate(settings.slug ?? "", of: "channel")
         var channel = BrandChannelRecord(name: name, slug: slug, kind: kind, maxCharacters: try Self.validLimit(settings.maxCharacters ?? 500),
                                          mentionsAsNames: settings.mentionsAsNames ?? false, createdAt: clock.now())
         var secret: String?
@@ -283,14 +283,6 @@ public struct BridgeService: Sendable {
         return name
     }
 
-    static func validSlug(_ raw: String) throws -> String {
-        let slug = raw.lowercased()
-        guard (2...40).contains(slug.count), slug.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
-              !slug.hasPrefix("-"), !slug.hasSuffix("-") else {
-            throw ChorusError.unprocessable("Validation failed: the channel address (slug) must be 2 to 40 lowercase letters, digits or dashes")
-        }
-        return slug
-    }
 
     static func validLimit(_ limit: Int) throws -> Int {
         guard (1...10_000).contains(limit) else { throw ChorusError.unprocessable("Validation failed: max_characters must be 1 to 10000") }

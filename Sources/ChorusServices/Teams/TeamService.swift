@@ -257,12 +257,7 @@ public struct TeamService: Sendable {
 
     /// Slugs: 2–40 lowercase ASCII letters, digits and dashes.
     static func validSlug(_ raw: String) throws -> String {
-        let slug = raw.lowercased()
-        guard (2...40).contains(slug.count), slug.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
-              !slug.hasPrefix("-"), !slug.hasSuffix("-") else {
-            throw ChorusError.unprocessable("Validation failed: the team address (slug) must be 2 to 40 lowercase letters, digits or dashes")
-        }
-        return slug
+        try Slug.validate(raw, of: "team")
     }
 
     /// A slug from a Latin name ("Project Falcon" → "project-falcon"); names
