@@ -79,11 +79,11 @@ public struct AppService: Sendable {
     // MARK: Install and manage
 
     public func install(_ manifest: AppManifest, by actor: AccountRecord) async throws -> AppInstallation {
-        if let teamID = manifest.teamID {
-            guard let team = try await database.team(id: teamID) else { throw ChorusError.notFound("Team not found") }
-            guard !team.isArchived else { throw ChorusError.unprocessable("This team is archived") }
-        }
         try await requireManager(teamID: manifest.teamID, actor: actor)
+        // Only after the role check, so an outsider learns nothing of a private team.
+        if let teamID = manifest.teamID, try await database.team(id: teamID)?.isArchived == true {
+            throw ChorusError.unprocessable("This team is archived")
+        }
         let name = manifest.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...60).contains(name.count) else { throw ChorusError.unprocessable("Validation failed: the app needs a name of at most 60 characters") }
         let description = try Self.validDescription(manifest.description)
@@ -105,13 +105,16 @@ public struct AppService: Sendable {
                                incomingURL: incoming.map { "\(config.baseURL)/hooks/\($0)" })
     }
 
-    /// The apps `actor` manages: every app for an administrator, the apps of
-    /// the teams they own or run otherwise.
+    /// The apps `actor` manages: the company-wide ones for an administrator,
+    /// and the apps of the teams they own or run. A company administrator has
+    /// no say over (and no sight of) a team's apps unless they run the team.
     public func apps(by actor: AccountRecord) async throws -> [InstalledApp] {
-        if actor.role == .admin { return try await database.installedApps() }
         let managed = try await database.teams(viewerID: actor.id, mine: true, includeArchived: true)
             .filter { $0.role?.canManage == true }.map(\.team.id)
-        return try await database.installedApps(teamIDs: managed)
+        let inTeams = try await database.installedApps(teamIDs: managed)
+        guard actor.role == .admin else { return inTeams }
+        let companyWide = try await database.installedApps().filter { $0.app.teamId == nil }
+        return (companyWide + inTeams).sorted { ($0.app.id ?? 0) < ($1.app.id ?? 0) }
     }
 
     public func app(id: Int64, by actor: AccountRecord) async throws -> InstalledApp {
@@ -240,10 +243,15 @@ public struct AppService: Sendable {
         return raw
     }
 
-    /// Administrators install anywhere; a team's owners and admins in their team.
+    /// Administrators install company-wide; a team's owners and admins, and
+    /// only they, in their team: the bot joins the team and its token and
+    /// webhook read it, so a company administrator gets no way in here
+    /// (administrators have no special read access to private teams).
     func requireManager(teamID: Int64?, actor: AccountRecord) async throws {
-        if actor.role == .admin { return }
-        guard let teamID else { throw ChorusError.forbidden("Only administrators install company-wide apps") }
+        guard let teamID else {
+            guard actor.role == .admin else { throw ChorusError.forbidden("Only administrators install company-wide apps") }
+            return
+        }
         let role = try await database.teamRole(teamID: teamID, accountID: actor.id)
         if role == nil, try await database.team(id: teamID)?.privacy != .public {
             throw ChorusError.notFound("Team not found")  // a private team is not shown to outsiders
@@ -303,16 +311,20 @@ public final class SlidingWindowLimiter: Sendable {
         self.window = window
     }
 
-    /// Counts one event for `key`; throws 429 with `message` past the limit.
+    /// Counts one event for `key`; past the limit throws 429 with `message`
+    /// and the seconds until the oldest counted event leaves the window.
     public func take(_ key: String, message: String, now: Date = Date()) throws {
-        let allowed = hits.withLock { table -> Bool in
+        let wait = hits.withLock { table -> TimeInterval? in
             var recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < window }
-            guard recent.count < limit else { table[key] = recent; return false }
+            guard recent.count < limit else {
+                table[key] = recent
+                return recent.first.map { window - now.timeIntervalSince($0) } ?? window
+            }
             recent.append(now)
             table[key] = recent
             if table.count > 10_000 { table = table.filter { $0.value.last.map { now.timeIntervalSince($0) < window } ?? false } }
-            return true
+            return nil
         }
-        if !allowed { throw ChorusError.tooManyRequests(message) }
+        if let wait { throw ChorusError.tooManyRequests(message, retryAfter: Int(wait.rounded(.up))) }
     }
 }
