@@ -157,7 +157,8 @@ enum WebSocketStreaming {
                 token = proto.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
                 responseHeaders[.secWebSocketProtocol] = token
             }
-            guard let token, let principal = try? await services.oauth.authenticate(bearer: token), let viewer = principal.account else {
+            guard let token, let principal = try? await AuthMiddleware.authenticate(token, method: head.method, path: "/api/v1/streaming", oauth: services.oauth),
+                  let viewer = principal.account else {
                 return .dontUpgrade
             }
             var requested: StreamKind?

@@ -4,8 +4,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Reads a bearer token (the `Authorization` header, or `access_token` in
-/// the query for streaming clients that cannot set headers) and puts the
+/// Reads a bearer token (the `Authorization` header, or on the streaming
+/// routes only `access_token` in the query for clients that cannot set headers) and puts the
 /// principal into the context. A token that is present but invalid is a 401
 /// at once; no token leaves the request anonymous for public routes.
 struct AuthMiddleware: RouterMiddleware {
@@ -14,13 +14,20 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
         if let token = AuthMiddleware.bearerToken(request) {
-            let principal = try await oauth.authenticate(bearer: token)
-            if let teamID = principal.teamID, !AuthMiddleware.teamTokenAllows(request.method, path: request.uri.path, teamID: teamID) {
-                throw ChorusError.forbidden("This token belongs to an app installed in one team: it may only post there and read that team")
-            }
-            context.principal = principal
+            context.principal = try await AuthMiddleware.authenticate(token, method: request.method, path: request.uri.path, oauth: oauth)
         }
         return try await next(request, context)
+    }
+
+    /// The one check of a bearer token, for routed requests and for the
+    /// WebSocket upgrade (which happens before the router): a valid token,
+    /// and a team install's token only where `teamTokenAllows` lets it.
+    static func authenticate(_ token: String, method: HTTPRequest.Method, path: String, oauth: OAuthService) async throws -> Principal {
+        let principal = try await oauth.authenticate(bearer: token)
+        if let teamID = principal.teamID, !teamTokenAllows(method, path: path, teamID: teamID) {
+            throw ChorusError.forbidden("This token belongs to an app installed in one team: it may only post there and read that team")
+        }
+        return principal
     }
 
     /// What a team install's token may do: post (in its team: the compose
@@ -49,10 +56,17 @@ struct AuthMiddleware: RouterMiddleware {
             if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
             return nil
         }
+        // A token in the query string ends up in proxy and access logs, so, as
+        // in Mastodon, only streaming clients (which cannot set headers) may use it.
+        guard isStreaming(request.uri.path) else { return nil }
         if let token = request.uri.queryParameters["access_token"], !token.isEmpty { return String(token) }
-        if let protocolHeader = request.headers[.secWebSocketProtocol], !protocolHeader.isEmpty, request.uri.path.hasPrefix("/api/v1/streaming") {
+        if let protocolHeader = request.headers[.secWebSocketProtocol], !protocolHeader.isEmpty {
             return protocolHeader.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
         }
         return nil
+    }
+
+    static func isStreaming(_ path: String) -> Bool {
+        path == "/api/v1/streaming" || path.hasPrefix("/api/v1/streaming/")
     }
 }
