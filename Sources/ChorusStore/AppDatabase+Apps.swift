@@ -48,12 +48,17 @@ public struct QueuedDelivery: Sendable {
     public var eventID: Int64
     public var eventType: String
     public var body: String
+    /// The post and the team the event is about, checked again before each attempt.
+    public var statusID: Int64?
+    public var teamID: Int64?
 
-    public init(appID: Int64, eventID: Int64, eventType: String, body: String) {
+    public init(appID: Int64, eventID: Int64, eventType: String, body: String, statusID: Int64? = nil, teamID: Int64? = nil) {
         self.appID = appID
         self.eventID = eventID
         self.eventType = eventType
         self.body = body
+        self.statusID = statusID
+        self.teamID = teamID
     }
 }
 
@@ -230,9 +235,11 @@ extension AppDatabase {
         try await write { db in
             for delivery in deliveries {
                 try db.run("""
-                    INSERT OR IGNORE INTO app_deliveries (app_id, event_id, message_id, event_type, body, created_at, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [delivery.appID, delivery.eventID, messageID(), delivery.eventType, delivery.body, now, now])
+                    INSERT OR IGNORE INTO app_deliveries (app_id, event_id, message_id, event_type, body, created_at, next_attempt_at,
+                                                          status_id, team_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [delivery.appID, delivery.eventID, messageID(), delivery.eventType, delivery.body, now, now,
+                                     delivery.statusID, delivery.teamID])
             }
             try db.run("INSERT INTO outbox_cursors (name, event_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id",
                        arguments: [name, eventID])
@@ -265,7 +272,8 @@ extension AppDatabase {
         return try await write { db in
             var sql = """
                 SELECT d.*, a.webhook_url AS target_url, a.webhook_secret AS target_secret,
-                       a.previous_secret AS target_previous, a.previous_expires_at AS target_previous_until
+                       a.previous_secret AS target_previous, a.previous_expires_at AS target_previous_until,
+                       a.bot_account_id AS target_bot, a.team_id AS target_team
                 FROM app_deliveries d JOIN apps a ON a.id = d.app_id
                 WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
                   AND a.webhook_url IS NOT NULL AND a.disabled_at IS NULL
@@ -282,7 +290,8 @@ extension AppDatabase {
                 if let previous: String = row["target_previous"], let until: Date = row["target_previous_until"], until > now {
                     secrets.append(previous)
                 }
-                return ClaimedDelivery(delivery: try DeliveryRecord(row: row), url: row["target_url"], secrets: secrets)
+                return ClaimedDelivery(delivery: try DeliveryRecord(row: row), url: row["target_url"], secrets: secrets,
+                                       botID: row["target_bot"], appTeamID: row["target_team"])
             }
             for item in claimed {
                 try db.execute(sql: "UPDATE app_deliveries SET lease_until = ? WHERE id = ?", arguments: [leaseUntil, item.delivery.id])
@@ -314,6 +323,12 @@ extension AppDatabase {
                     UPDATE app_deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?,
                            next_attempt_at = ?, lease_until = NULL WHERE id = ?
                     """, arguments: [retryAt == nil ? "failed" : "pending", status, error, retryAt, deliveryID])
+            case .withheld(let reason):
+                // Not an attempt: nothing was sent. Redelivery checks again.
+                try db.execute(sql: """
+                    UPDATE app_deliveries SET state = 'failed', last_status = NULL, last_error = ?, next_attempt_at = NULL, lease_until = NULL
+                    WHERE id = ?
+                    """, arguments: ["Not sent: " + reason, deliveryID])
             case .gone:
                 try db.execute(sql: """
                     UPDATE app_deliveries SET state = 'failed', attempts = attempts + 1, last_status = 410,

@@ -99,7 +99,8 @@ public struct AppEventDispatcher: Service {
         if !apps.isEmpty {
             var bots: [Int64: AccountRecord] = [:]
             for account in try await database.accounts(ids: apps.map(\.botAccountId)) { bots[account.id] = account }
-            let subscribers = apps.compactMap { app in bots[app.botAccountId].map { (app: app, bot: $0) } }
+            // A deactivated bot hears of nothing (its app was uninstalled, or an administrator stopped it).
+            let subscribers = apps.compactMap { app in bots[app.botAccountId].map { (app: app, bot: $0) } }.filter { $0.bot.isActive }
             for event in events {
                 // An app hears of what happened after it was installed.
                 queued += try await deliveries(for: event, subscribers: subscribers.filter { $0.app.createdAt <= event.createdAt })
@@ -129,7 +130,8 @@ public struct AppEventDispatcher: Service {
         var result: [QueuedDelivery] = []
         func queue(_ app: AppRecord, _ type: AppEventType, _ data: String) {
             result.append(QueuedDelivery(appID: app.id!, eventID: eventID, eventType: type.rawValue,
-                                         body: AppEventBody.make(type: type.rawValue, at: event.createdAt, data: data)))
+                                         body: AppEventBody.make(type: type.rawValue, at: event.createdAt, data: data),
+                                         statusID: int("status_id"), teamID: int("team_id")))
         }
         switch event.type {
         case "status.created":

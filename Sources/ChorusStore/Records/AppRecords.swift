@@ -102,6 +102,9 @@ public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var leaseUntil: Date?
     public var createdAt: Date
     public var deliveredAt: Date?
+    /// The post and the team the event is about (nil for a ping, a follow).
+    public var statusId: Int64?
+    public var teamId: Int64?
 
     public init(appId: Int64, eventId: Int64?, messageId: String, eventType: String, body: String, createdAt: Date) {
         self.appId = appId
@@ -124,6 +127,10 @@ public struct ClaimedDelivery: Sendable {
     public var delivery: DeliveryRecord
     public var url: String
     public var secrets: [String]
+    /// The app's bot, whose sight decides whether the body may still go.
+    public var botID: Int64
+    /// The team of a team install.
+    public var appTeamID: Int64?
 }
 
 /// What one attempt came to.
@@ -134,4 +141,6 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case failed(status: Int?, error: String, retryAt: Date?)
     /// 410 Gone: the receiver asked never to be called again.
     case gone
+    /// Not sent, for `reason`: the bot may no longer see what it is about.
+    case withheld(reason: String)
 }
