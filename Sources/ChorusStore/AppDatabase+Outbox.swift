@@ -15,10 +15,17 @@ extension AppDatabase {
         try await read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM outbox") ?? 0 }
     }
 
-    /// Deletes outbox events older than `age` seconds (consumers keep cursors).
+    /// Deletes outbox events older than `age` seconds, but never one a
+    /// durable consumer (`outbox_cursors`) has not read yet: a consumer that
+    /// was stopped for longer still finds every event it missed.
     public func pruneEvents(olderThan age: TimeInterval) async throws {
         let cutoff = now().addingTimeInterval(-age)
-        try await write { db in try db.execute(sql: "DELETE FROM outbox WHERE created_at < ?", arguments: [cutoff]) }
+        try await write { db in
+            try db.execute(sql: """
+                DELETE FROM outbox WHERE created_at < ?
+                  AND id <= coalesce((SELECT min(event_id) FROM outbox_cursors), 9223372036854775807)
+                """, arguments: [cutoff])
+        }
     }
 
     /// Counts shown on the instance page.
