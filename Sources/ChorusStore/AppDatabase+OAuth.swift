@@ -24,12 +24,21 @@ extension AppDatabase {
     }
 
     /// Takes a code out of the store (codes work once); nil if unknown or expired.
-    public func consumeCode(hash: String) async throws -> OAuthCodeRecord? {
+    /// Uses up an authorization code, once: nil when unknown or expired (an
+    /// expired one is deleted). `check` runs first, in the same transaction;
+    /// if it throws, the code is left as it was, so a request from the wrong
+    /// client, or with the wrong redirect or verifier, cannot burn it.
+    public func consumeCode(hash: String, check: @escaping @Sendable (OAuthCodeRecord) throws -> Void) async throws -> OAuthCodeRecord? {
         let now = now()
         return try await write { db in
             guard let code = try OAuthCodeRecord.fetchOne(db, key: hash) else { return nil }
+            guard code.expiresAt > now else {
+                try code.delete(db)
+                return nil
+            }
+            try check(code)
             try code.delete(db)
-            return code.expiresAt > now ? code : nil
+            return code
         }
     }
 

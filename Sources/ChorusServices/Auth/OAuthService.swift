@@ -103,18 +103,26 @@ public struct OAuthService: Sendable {
         let appScopes = try ScopeSet(parsing: app.scopes)
         switch request.grantType {
         case "authorization_code":
-            guard let code = request.code, let stored = try await database.consumeCode(hash: SecretGenerator.sha256Hex(code)),
-                  stored.appId == app.id else {
-                throw ChorusError.badRequest("The authorization code is invalid or expired")
-            }
-            if let redirect = request.redirectURI, redirect != stored.redirectUri {
-                throw ChorusError.badRequest("The redirect_uri does not match the authorization request")
-            }
-            if let challenge = stored.codeChallenge {
-                guard let verifier = request.codeVerifier, Self.s256(verifier) == challenge else {
-                    throw ChorusError.badRequest("The code_verifier does not match the code_challenge")
+            // RFC 6749 §4.1.3: the code was issued to this (authenticated)
+            // client, and redirect_uri is present and identical to the one
+            // of the authorization request (which always names one here).
+            // All is checked before the code is used up.
+            let invalid = ChorusError.badRequest("The authorization code is invalid or expired")
+            guard let code = request.code, !code.isEmpty else { throw invalid }
+            guard let redirect = request.redirectURI else { throw ChorusError.badRequest("The redirect_uri is missing") }
+            let appID = app.id
+            let verifier = request.codeVerifier
+            guard let stored = try await database.consumeCode(hash: SecretGenerator.sha256Hex(code), check: { stored in
+                guard stored.appId == appID else { throw invalid }
+                guard redirect == stored.redirectUri else {
+                    throw ChorusError.badRequest("The redirect_uri does not match the authorization request")
                 }
-            }
+                if let challenge = stored.codeChallenge {
+                    guard let verifier, Self.s256(verifier) == challenge else {
+                        throw ChorusError.badRequest("The code_verifier does not match the code_challenge")
+                    }
+                }
+            }) else { throw invalid }
             return try await issue(appID: app.id!, accountID: stored.accountId, scopes: try ScopeSet(parsing: stored.scopes))
         case "password":
             guard let login = request.username, let password = request.password else {
