@@ -30,11 +30,17 @@ public struct ChorusError: Error, Sendable, Equatable, CustomStringConvertible {
     public let kind: Kind
     /// A human-readable reason, safe to show to the caller.
     public let message: String
+    /// For 429 and 503: seconds after which trying again may succeed
+    /// (the `Retry-After` header). Not part of equality.
+    public var retryAfter: Int?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, retryAfter: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.retryAfter = retryAfter
     }
+
+    public static func == (lhs: ChorusError, rhs: ChorusError) -> Bool { lhs.kind == rhs.kind && lhs.message == rhs.message }
 
     public var description: String { "\(kind) (\(kind.status)): \(message)" }
 
@@ -44,5 +50,7 @@ public struct ChorusError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func notFound(_ message: String = "Record not found") -> ChorusError { .init(.notFound, message) }
     public static func conflict(_ message: String) -> ChorusError { .init(.conflict, message) }
     public static func unprocessable(_ message: String) -> ChorusError { .init(.unprocessable, message) }
-    public static func tooManyRequests(_ message: String = "Too many requests") -> ChorusError { .init(.tooManyRequests, message) }
+    public static func tooManyRequests(_ message: String = "Too many requests", retryAfter: Int? = nil) -> ChorusError {
+        .init(.tooManyRequests, message, retryAfter: retryAfter)
+    }
 }

@@ -28,12 +28,13 @@ public struct Services: Sendable {
     /// `transport` makes the outbound HTTP client under the given policy;
     /// without one, outbound calls are refused (tests of other things).
     public init(config: ChorusConfig, database: AppDatabase, hasher: any PasswordHasher = Argon2Hasher(),
-                limiter: LoginRateLimiter? = nil, clock: any ChorusClock = SystemClock(),
+                limiter: LoginRateLimiter? = nil, hashGate: HashGate = HashGate(), clock: any ChorusClock = SystemClock(),
                 transport makeTransport: ((OutboundPolicy) -> any WebhookTransport)? = nil) {
         self.config = config
         self.database = database
         self.clock = clock
-        let accounts = AccountService(database: database, hasher: hasher, limiter: limiter ?? LoginRateLimiter(clock: clock), config: config, clock: clock)
+        let accounts = AccountService(database: database, hasher: hasher, limiter: limiter ?? LoginRateLimiter(clock: clock),
+                                      hashGate: hashGate, config: config, clock: clock)
         self.accounts = accounts
         self.oauth = OAuthService(database: database, accounts: accounts, clock: clock)
         self.statuses = StatusService(database: database, config: config)

@@ -41,10 +41,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as ChorusError {
-            let headers: HTTPFields = switch error.kind {
-            case .unauthorized: [.wwwAuthenticate: "Bearer"]
-            case .tooManyRequests: [.retryAfter: "60"]  // every limit counts over a window of a minute or more
-            default: [:]
+            var headers: HTTPFields = error.kind == .unauthorized ? [.wwwAuthenticate: "Bearer"] : [:]
+            if let seconds = error.retryAfter {
+                headers[.retryAfter] = String(max(1, seconds))
+            } else if error.kind == .tooManyRequests {
+                headers[.retryAfter] = "60"  // a limit that names no time counts over a window of a minute
             }
             return JSONErrorMiddleware.response(status: error.kind.status, message: error.message, headers: headers)
         } catch let error as HTTPError {

@@ -7,13 +7,16 @@ public struct AccountService: Sendable {
     let database: AppDatabase
     let hasher: any PasswordHasher
     let limiter: LoginRateLimiter
+    let hashGate: HashGate
     let config: ChorusConfig
     let clock: any ChorusClock
 
-    public init(database: AppDatabase, hasher: any PasswordHasher, limiter: LoginRateLimiter, config: ChorusConfig, clock: any ChorusClock) {
+    public init(database: AppDatabase, hasher: any PasswordHasher, limiter: LoginRateLimiter, hashGate: HashGate = HashGate(),
+                config: ChorusConfig, clock: any ChorusClock) {
         self.database = database
         self.hasher = hasher
         self.limiter = limiter
+        self.hashGate = hashGate
         self.config = config
         self.clock = clock
     }
@@ -69,23 +72,22 @@ public struct AccountService: Sendable {
     /// Checks a username and password (or e-mail and password), rate-limited
     /// per account and per client address. Returns the active account.
     public func authenticate(login: String, password: String, address: String?) async throws -> AccountRecord {
-        try limiter.check(login: login, address: address)
+        let attempt = try limiter.reserve(login: login, address: address)
         let account = try await database.account(login: login)
         let encoded = account?.passwordHash ?? Self.dummyHash
-        let matches = await verifyOffLoop(password, encoded: encoded)
+        let matches = try await verifyOffLoop(password, encoded: encoded)
         guard let account, matches, account.passwordHash != nil else {
-            limiter.recordFailure(login: login, address: address)
             throw ChorusError.unauthorized("Invalid username or password")
         }
         guard account.isActive else { throw ChorusError.unauthorized("This account has been deactivated") }
-        limiter.recordSuccess(login: login)
+        limiter.succeeded(attempt)
         return account
     }
 
     /// Changes a password after checking the current one.
     public func changePassword(accountID: Int64, current: String, new: String) async throws {
         guard let account = try await database.account(id: accountID), let hash = account.passwordHash else { throw ChorusError.notFound() }
-        guard await verifyOffLoop(current, encoded: hash) else { throw ChorusError.unprocessable("The current password is wrong") }
+        guard try await verifyOffLoop(current, encoded: hash) else { throw ChorusError.unprocessable("The current password is wrong") }
         try Self.validatePassword(new)
         try await database.setPasswordHash(accountID: accountID, hash: try await hashOffLoop(new))
     }
@@ -173,7 +175,7 @@ public struct AccountService: Sendable {
 
     public func auditLog(actor: AccountRecord, page: Page) async throws -> [AuditRecord] {
         try Self.requireAdmin(actor)
-        return try await database.auditLog(page: page)
+        return try await database.auditLog(page: page, readerID: actor.id)
     }
 
     // MARK: Rules
@@ -205,13 +207,14 @@ public struct AccountService: Sendable {
     /// takes as long as a wrong password.
     static let dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J7Tq1mVDbVcvmyKQ6+2QhbCCF3cZb3x3Xr7ZxN6eH9Y"
 
+    /// Hashes off the event loop, within the gate's bound of hashes at once.
     func hashOffLoop(_ password: String) async throws -> String {
         let hasher = hasher
-        return try await Task.detached(priority: .userInitiated) { try hasher.hash(password) }.value
+        return try await hashGate.run { try hasher.hash(password) }
     }
 
-    func verifyOffLoop(_ password: String, encoded: String) async -> Bool {
+    func verifyOffLoop(_ password: String, encoded: String) async throws -> Bool {
         let hasher = hasher
-        return await Task.detached(priority: .userInitiated) { hasher.verify(password, encoded: encoded) }.value
+        return try await hashGate.run { hasher.verify(password, encoded: encoded) }
     }
 }
