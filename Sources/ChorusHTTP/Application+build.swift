@@ -16,12 +16,27 @@ public struct ServerSettings: Sendable {
     /// Run the workers that send app webhooks and brand exports (tests that
     /// drive those workers themselves turn them off).
     public var outboundWorkers: Bool
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` headers are
+    /// believed (addresses or CIDR networks); empty believes nobody.
+    public var trustedProxies: [IPNetwork]
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicDirectory: String? = nil, outboundWorkers: Bool = true) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicDirectory: String? = nil, outboundWorkers: Bool = true,
+                trustedProxies: [IPNetwork] = []) {
         self.host = host
         self.port = port
         self.publicDirectory = publicDirectory
         self.outboundWorkers = outboundWorkers
+        self.trustedProxies = trustedProxies
+    }
+
+    /// Parses a comma-separated list of addresses and networks (`CHORUS_TRUSTED_PROXIES`).
+    public static func trustedProxies(parsing text: String) throws -> [IPNetwork] {
+        try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { entry in
+            guard let network = IPNetwork(parsing: entry) else {
+                throw ChorusError.badRequest("Not an address or network in the trusted proxies: \(entry)")
+            }
+            return network
+        }
     }
 }
 
@@ -47,8 +62,10 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
 public func buildRouter(services: Services, settings: ServerSettings) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let pages = WebPages()
-    router.add(middleware: JSONErrorMiddleware(pages: pages))
+    // Outermost first: the security headers also go on the error answers made below them.
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: JSONErrorMiddleware(pages: pages))
+    router.add(middleware: ClientAddressMiddleware(trusted: settings.trustedProxies))
     if let directory = settings.publicDirectory {
         router.add(middleware: FileMiddleware(directory, searchForIndexHtml: false))
     }

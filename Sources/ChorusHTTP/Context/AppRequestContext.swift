@@ -11,8 +11,9 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` when a valid bearer token came with the request.
     public var principal: Principal?
-    /// The client's address, for rate limits and the audit log.
-    public let remoteAddress: String?
+    /// The client's address, for rate limits and the audit log: the socket
+    /// peer, or behind a trusted proxy the address it forwarded for.
+    public var remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
