@@ -699,9 +699,21 @@ struct WebController {
     }
 
     /// A path on this server (never another site), or nil.
-    func localPath(_ value: String?) -> String? {
-        guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\") else { return nil }
-        return value
+    func localPath(_ value: String?) -> String? { WebController.sameOriginPath(value) }
+
+    /// `value` if it is a path on this site after the browser's own clean-up
+    /// of a `Location` (which drops tabs and newlines anywhere, trims
+    /// spaces and control characters, and reads `\\` as `/`), so that
+    /// `/\t/evil.example` cannot turn into `//evil.example`; otherwise nil.
+    static func sameOriginPath(_ value: String?) -> String? {
+        guard let value, value.hasPrefix("/"), !value.hasPrefix("//") else { return nil }
+        let forbidden = value.unicodeScalars.contains { scalar in
+            scalar.value < 0x21 || scalar.value == 0x7F || scalar == "\\" || (0x80...0x9F).contains(scalar.value)
+                || scalar.properties.isWhitespace || scalar.properties.generalCategory == .format
+        }
+        // What is left starts with one `/` followed by something else: the
+        // browser resolves it against this origin, whatever comes after.
+        return forbidden ? nil : value
     }
 
     /// Runs a signed-in page's form: a browser without a session is sent to
