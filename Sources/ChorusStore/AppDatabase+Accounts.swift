@@ -157,10 +157,30 @@ extension AppDatabase {
 
     // MARK: Audit
 
-    public func auditLog(page: Page) async throws -> [AuditRecord] {
+    /// The audit log, newest first. With `readerID`, entries about a private
+    /// team the reader is not in (the team's own entries, and those of its
+    /// apps) are left out: an administrator reads the log, but has no more
+    /// sight of a private team than anyone else outside it.
+    public func auditLog(page: Page, readerID: Int64? = nil) async throws -> [AuditRecord] {
         try await read { db in
             let query = PageQuery(page, column: "id")
-            let rows = try AuditRecord.fetchAll(db, sql: "SELECT * FROM audit_log WHERE 1" + query.andConditions + query.tail, arguments: query.arguments)
+            var sql = "SELECT * FROM audit_log a WHERE 1"
+            var arguments = StatementArguments()
+            if let readerID {
+                sql += """
+                     AND NOT EXISTS (
+                        SELECT 1 FROM teams t
+                        WHERE t.privacy <> 'public'
+                          AND t.id = CASE
+                              WHEN a.subject LIKE 'team:%' THEN CAST(substr(a.subject, 6) AS INTEGER)
+                              WHEN a.action LIKE 'app.%' AND a.subject LIKE 'app:%'
+                                  THEN (SELECT team_id FROM apps WHERE id = CAST(substr(a.subject, 5) AS INTEGER))
+                          END
+                          AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = ?))
+                    """
+                arguments += [readerID]
+            }
+            let rows = try AuditRecord.fetchAll(db, sql: sql + query.andConditions + query.tail, arguments: arguments + query.arguments)
             return query.ordered(rows)
         }
     }

@@ -12,11 +12,13 @@ public struct TeamFeedFilter: Sendable {
 
 extension AppDatabase {
 
-    /// Creates a team with `ownerID` as its first owner; a taken slug is a 409.
+    /// Creates a team with `ownerID` as its first owner. An address is a 409
+    /// only when a team the creator can see has it: a private team they are
+    /// not in neither blocks it nor shows through the answer.
     public func createTeam(_ team: TeamRecord, ownerID: Int64) async throws -> TeamRecord {
         let now = now()
         let created = try await write { db in
-            if try TeamRecord.filter(Column("slug").collating(.nocase) == team.slug).fetchCount(db) > 0 {
+            if try self.visibleTeamHasSlug(db, team.slug, viewerID: ownerID) {
                 throw ChorusError.conflict("The team address \(team.slug) is taken")
             }
             var team = team
@@ -32,9 +34,16 @@ extension AppDatabase {
         return created
     }
 
-    /// Saves changed team fields (name, description, privacy, join policy, archive state).
+    /// Saves changed team fields (name, description, privacy, join policy,
+    /// archive state). A team made public may not share its address with
+    /// another public team (both are visible, so the 409 tells nothing new).
     public func updateTeam(_ team: TeamRecord, actorID: Int64, action: String) async throws -> TeamRecord {
         try await write { db in
+            if team.privacy == .public, try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM teams WHERE slug = ? COLLATE NOCASE AND id <> ? AND privacy = 'public')
+                """, arguments: [team.slug, team.id]) == true {
+                throw ChorusError.conflict("A public team already has the address \(team.slug)")
+            }
             try team.update(db)
             try self.appendAudit(db, actorID: actorID, action: action, subject: "team:\(team.id)")
             return team
@@ -55,12 +64,28 @@ extension AppDatabase {
         }
     }
 
-    /// Like `teamView(id:)`, by slug.
+    /// Like `teamView(id:)`, by slug. Several teams may share an address
+    /// when all but one are private: the viewer's own team comes first,
+    /// then a public one (the oldest).
     public func teamView(slug: String, viewerID: Int64) async throws -> TeamView? {
         try await read { db in
-            guard let team = try TeamRecord.filter(Column("slug").collating(.nocase) == slug).fetchOne(db) else { return nil }
+            guard let team = try TeamRecord.fetchOne(db, sql: """
+                SELECT t.* FROM teams t
+                WHERE t.slug = ? COLLATE NOCASE
+                  AND (t.privacy = 'public' OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = ?))
+                ORDER BY EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = ?) DESC, t.id
+                LIMIT 1
+                """, arguments: [slug, viewerID, viewerID]) else { return nil }
             return try self.view(db, team: team, viewerID: viewerID)
         }
+    }
+
+    /// Whether a team `viewerID` can see (public, or theirs) has this address.
+    func visibleTeamHasSlug(_ db: Database, _ slug: String, viewerID: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM teams t WHERE t.slug = ? COLLATE NOCASE
+                AND (t.privacy = 'public' OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = ?)))
+            """, arguments: [slug, viewerID]) ?? false
     }
 
     func view(_ db: Database, team: TeamRecord, viewerID: Int64) throws -> TeamView? {
