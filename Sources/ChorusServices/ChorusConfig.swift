@@ -16,6 +16,12 @@ public struct ChorusConfig: Sendable {
     /// A test aid: the export worker exits right after an external call
     /// succeeded and before recording it, to prove that nothing is posted twice.
     public var bridgeCrashAfterExternalCall = false
+    /// How many posts one account may make in a sliding window.
+    public var postLimit = RateLimit(count: 300, window: 300)
+    /// How many live streams (server-sent events or WebSockets) one account may hold open at once.
+    public var streamsPerAccount = 16
+    /// How many streams one WebSocket may subscribe to.
+    public var subscriptionsPerSocket = 16
 
     public init(baseURL: String, title: String = "Chorus", inviteLifetime: TimeInterval = 7 * 24 * 3600,
                 hookRetrySchedule: RetrySchedule = .standard) {
@@ -30,5 +36,23 @@ public struct ChorusConfig: Sendable {
         URLComponents(string: baseURL)?.host.map { host in
             URLComponents(string: baseURL)?.port.map { "\(host):\($0)" } ?? host
         } ?? "localhost"
+    }
+}
+
+/// At most `count` events in any `window` seconds.
+public struct RateLimit: Sendable, Equatable {
+    public var count: Int
+    public var window: TimeInterval
+
+    public init(count: Int, window: TimeInterval) {
+        self.count = count
+        self.window = window
+    }
+
+    /// `count/seconds`, as in `300/300` (the `CHORUS_POST_RATE_LIMIT` setting).
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let count = Int(parts[0]), count > 0, let window = TimeInterval(parts[1]), window > 0 else { return nil }
+        self.init(count: count, window: window)
     }
 }

@@ -63,6 +63,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Seed a demo company into an empty database and print its sign-ins.")
     var demo = false
 
+    @Option(name: .customLong("trusted-proxies"),
+            help: "Reverse proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated (env CHORUS_TRUSTED_PROXIES).")
+    var trustedProxies: String = ProcessInfo.processInfo.environment["CHORUS_TRUSTED_PROXIES"] ?? ""
+
     func run() async throws {
         try await Chorus.failing {
             let database = try db.open()
@@ -79,6 +83,16 @@ struct Serve: AsyncParsableCommand {
                     throw ChorusError.badRequest("CHORUS_BRIDGE_RETRY_DELAYS must be seconds separated by commas, such as 5,30,120")
                 }
                 config.bridgeRetryDelays = schedule.delays
+            }
+            if let raw = ProcessInfo.processInfo.environment["CHORUS_POST_RATE_LIMIT"] {
+                guard let limit = RateLimit(parsing: raw) else {
+                    throw ChorusError.badRequest("CHORUS_POST_RATE_LIMIT must be posts/seconds, such as 300/300")
+                }
+                config.postLimit = limit
+            }
+            if let raw = ProcessInfo.processInfo.environment["CHORUS_STREAMS_PER_ACCOUNT"] {
+                guard let count = Int(raw), count > 0 else { throw ChorusError.badRequest("CHORUS_STREAMS_PER_ACCOUNT must be a positive number") }
+                config.streamsPerAccount = count
             }
             config.bridgeCrashAfterExternalCall = ProcessInfo.processInfo.environment["CHORUS_FAILPOINT"] == "bridge-after-external-call"
             let services = Services(config: config, database: database, transport: { HTTPWebhookTransport(policy: $0) })
@@ -99,8 +113,9 @@ struct Serve: AsyncParsableCommand {
             }
             var logger = Logger(label: "chorus")
             logger.logLevel = .info
-            let app = buildApplication(services: services, settings: ServerSettings(host: host, port: port, publicDirectory: PublicFolder.locate()),
-                                       logger: logger)
+            let settings = ServerSettings(host: host, port: port, publicDirectory: PublicFolder.locate(),
+                                          trustedProxies: try ServerSettings.trustedProxies(parsing: trustedProxies))
+            let app = buildApplication(services: services, settings: settings, logger: logger)
             Chorus.say("Chorus \(ChorusVersion.current) serving on \(base)")
             try await app.runService()
         }

@@ -16,11 +16,18 @@ public struct SearchService: Sendable {
 
     public enum Kind: String, Sendable { case accounts, hashtags, statuses }
 
+    /// The deepest `offset` a search may ask for.
+    public static let maxOffset = 1_000
+
     public func search(_ query: String, kind: Kind?, viewer: AccountRecord, accountID: Int64?, limit: Int, offset: Int, maxID: Int64?) async throws -> Results {
         let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !q.isEmpty else { throw ChorusError.badRequest("The search query q is missing") }
         guard q.count <= 200 else { throw ChorusError.unprocessable("The search query is too long") }
         let limit = max(1, min(limit, 40))
+        // Every skipped row is still read: deep offsets are refused rather than scanned.
+        guard offset <= Self.maxOffset else {
+            throw ChorusError.unprocessable("Validation failed: offset may be at most \(Self.maxOffset); narrow the search instead")
+        }
         let offset = max(0, offset)
         var results = Results()
         if kind == nil || kind == .accounts, !q.hasPrefix("#") {

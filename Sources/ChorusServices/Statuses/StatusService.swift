@@ -6,10 +6,13 @@ import Foundation
 public struct StatusService: Sendable {
     let database: AppDatabase
     let config: ChorusConfig
+    /// Posts per account in a sliding window (a runaway script or bot).
+    let postLimiter: SlidingWindowLimiter
 
     public init(database: AppDatabase, config: ChorusConfig) {
         self.database = database
         self.config = config
+        self.postLimiter = SlidingWindowLimiter(limit: config.postLimit.count, window: config.postLimit.window)
     }
 
     /// What a person asks to post.
@@ -39,6 +42,7 @@ public struct StatusService: Sendable {
     /// Validates, renders and stores a post. A reply is never more visible
     /// than its parent; a quote may only quote a company post.
     public func createStatus(by author: AccountRecord, _ draft: Draft) async throws -> HydratedStatus {
+        try postLimiter.take("account:\(author.id)", message: "You are posting too fast; try again in a few minutes")
         let parsed = try PostText.validate(draft.text)
         let spoiler = draft.spoilerText?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard spoiler.count <= 140 else { throw ChorusError.unprocessable("Validation failed: Content warning is too long") }
