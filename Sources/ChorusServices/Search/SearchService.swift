@@ -19,7 +19,7 @@ public struct SearchService: Sendable {
     public func search(_ query: String, kind: Kind?, viewer: AccountRecord, accountID: Int64?, limit: Int, offset: Int, maxID: Int64?) async throws -> Results {
         let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !q.isEmpty else { throw ChorusError.badRequest("The search query q is missing") }
-        guard q.count <= 200 else { throw ChorusError.unprocessable("The search query is too long") }
+        guard TextLimit.fits(q, characters: 200) else { throw ChorusError.unprocessable("The search query is too long") }
         let limit = max(1, min(limit, 40))
         let offset = max(0, offset)
         var results = Results()
