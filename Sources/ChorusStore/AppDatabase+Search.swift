@@ -2,12 +2,31 @@ import ChorusCore
 import Foundation
 import GRDB
 
-/// A hashtag with its use count.
+/// A hashtag as one reader sees it.
 public struct TagRecord: Sendable, Equatable {
+    /// The matching key (see `Hashtag.normalize`).
     public var name: String
+    /// The spelling of the tag's first use when the reader may see a post
+    /// with it; otherwise the name, as that spelling may come from a post the
+    /// reader may not see.
     public var display: String
-    public var usesCount: Int
-    public var lastUsedAt: Date
+
+    public init(name: String, display: String) {
+        self.name = name
+        self.display = display
+    }
+}
+
+/// What the tag page shows of a hashtag to one reader.
+public struct TagSummary: Sendable, Equatable {
+    /// The tag as the reader sees it; nil when they may not see it (the page
+    /// is then the page of a tag nobody used).
+    public var tag: TagRecord?
+    /// How many posts with the tag the reader may see, counted up to a cap.
+    public var uses: Int
+    /// True when there are more than `uses` (counting stopped at the cap).
+    public var usesCapped: Bool
+    public var following: Bool
 }
 
 extension AppDatabase {
@@ -24,21 +43,45 @@ extension AppDatabase {
         }
     }
 
-    /// Hashtags whose normalized name starts with the normalized query.
-    public func searchTags(_ query: String, limit: Int, offset: Int) async throws -> [TagRecord] {
+    /// Hashtags whose normalized name starts with the normalized query and
+    /// that a post the viewer may see carries: the exact name first, then in
+    /// name order. Not by how often they are used: that count would include
+    /// posts the viewer may not see. In name order the walk over the tags'
+    /// key stops as soon as the page is full.
+    public func searchTags(_ query: String, viewerID: Int64, limit: Int, offset: Int) async throws -> [TagRecord] {
         let name = Hashtag.normalize(query)
         guard !name.isEmpty else { return [] }
         return try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT name, display_name, uses_count, last_used_at FROM tags WHERE name >= ? AND name < ?
-                ORDER BY (name = ?) DESC, uses_count DESC LIMIT ? OFFSET ?
-                """, arguments: [name, name + "\u{10FFFF}", name, limit, offset])
-                .map(TagRecord.init(row:))
+            let exact = try self.visibleTag(db, name: name, viewerID: viewerID).map { [$0] } ?? []
+            let longer = try Row.fetchAll(db, sql: """
+                SELECT t.name, t.display_name, 1 AS seen FROM tags t
+                WHERE t.name > ? AND t.name < ? AND \(tagVisibleToViewerSQL("t.name", viewerID: viewerID))
+                ORDER BY t.name LIMIT ?
+                """, arguments: [name, name + "\u{10FFFF}", offset + limit]).map(TagRecord.init(row:))
+            return Array((exact + longer).dropFirst(offset).prefix(limit))
         }
     }
 
-    public func tag(name: String) async throws -> TagRecord? {
-        try await read { db in try self.tag(db, name: name) }
+    /// The hashtag as the viewer sees it: nil unless a post they may see
+    /// carries it or they follow it (answered exactly as for a tag nobody used).
+    public func tag(name: String, viewerID: Int64) async throws -> TagRecord? {
+        try await read { db in try self.tag(db, name: name, viewerID: viewerID) }
+    }
+
+    /// The tag page's summary: the tag, how many posts with it the viewer
+    /// may see (up to `maxCounted`), and whether they follow it.
+    public func tagSummary(name: String, viewerID: Int64, maxCounted: Int) async throws -> TagSummary {
+        try await read { db in
+            guard let tag = try self.tag(db, name: name, viewerID: viewerID) else {
+                return TagSummary(tag: nil, uses: 0, usesCapped: false, following: false)
+            }
+            let uses = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT 1 FROM status_tags st JOIN statuses s ON s.id = st.status_id
+                WHERE st.tag = ? AND \(visibleToViewerSQL("s", viewerID: viewerID)) LIMIT ?)
+                """, arguments: [name, maxCounted + 1]) ?? 0
+            return TagSummary(tag: tag, uses: min(uses, maxCounted), usesCapped: uses > maxCounted,
+                              following: try self.isFollowingTag(db, accountID: viewerID, name: name))
+        }
     }
 
     /// Statuses the viewer may see that match `query`, newest first. Uses the
@@ -86,6 +129,7 @@ extension AppDatabase {
 
 extension AppDatabase {
     /// Follows a hashtag: new company posts with it reach the home feed.
+    /// Returns the tag as the follower sees it.
     public func followTag(accountID: Int64, name: String, display: String) async throws -> TagRecord {
         let now = now()
         let result = try await write { db in
@@ -94,7 +138,7 @@ extension AppDatabase {
                 ON CONFLICT (name) DO NOTHING
                 """, arguments: [name, display, now, now])
             try db.execute(sql: "INSERT OR IGNORE INTO tag_follows (account_id, tag, created_at) VALUES (?, ?, ?)", arguments: [accountID, name, now])
-            return try self.tag(db, name: name)!
+            return try self.tag(db, name: name, viewerID: accountID)!
         }
         feeds.relationsChanged(viewerID: accountID)
         return result
@@ -108,11 +152,12 @@ extension AppDatabase {
         feeds.relationsChanged(viewerID: accountID)
     }
 
-    /// The hashtags an account follows, most recently followed first.
+    /// The hashtags an account follows, most recently followed first, as that account sees them.
     public func followedTags(accountID: Int64) async throws -> [TagRecord] {
         try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT t.name, t.display_name, t.uses_count, t.last_used_at FROM tag_follows f JOIN tags t ON t.name = f.tag
+                SELECT t.name, t.display_name, \(tagVisibleToViewerSQL("t.name", viewerID: accountID)) AS seen
+                FROM tag_follows f JOIN tags t ON t.name = f.tag
                 WHERE f.account_id = ? ORDER BY f.created_at DESC LIMIT 200
                 """, arguments: [accountID]).map(TagRecord.init(row:))
         }
@@ -120,18 +165,36 @@ extension AppDatabase {
 
     /// True if the account follows the hashtag.
     public func isFollowingTag(accountID: Int64, name: String) async throws -> Bool {
-        try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tag_follows WHERE account_id = ? AND tag = ?)", arguments: [accountID, name]) ?? false
-        }
+        try await read { db in try self.isFollowingTag(db, accountID: accountID, name: name) }
     }
 
-    func tag(_ db: Database, name: String) throws -> TagRecord? {
-        try Row.fetchOne(db, sql: "SELECT name, display_name, uses_count, last_used_at FROM tags WHERE name = ?", arguments: [name]).map(TagRecord.init(row:))
+    func isFollowingTag(_ db: Database, accountID: Int64, name: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tag_follows WHERE account_id = ? AND tag = ?)", arguments: [accountID, name]) ?? false
+    }
+
+    /// The tag if a post the viewer may see carries it or the viewer follows it.
+    func tag(_ db: Database, name: String, viewerID: Int64) throws -> TagRecord? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT t.name, t.display_name, \(tagVisibleToViewerSQL("t.name", viewerID: viewerID)) AS seen,
+                   EXISTS (SELECT 1 FROM tag_follows f WHERE f.account_id = ? AND f.tag = t.name) AS followed
+            FROM tags t WHERE t.name = ?
+            """, arguments: [viewerID, name]) else { return nil }
+        let seen: Bool = row["seen"], followed: Bool = row["followed"]
+        return seen || followed ? TagRecord(row: row) : nil
+    }
+
+    /// The tag if a post the viewer may see carries it.
+    func visibleTag(_ db: Database, name: String, viewerID: Int64) throws -> TagRecord? {
+        try Row.fetchOne(db, sql: """
+            SELECT t.name, t.display_name, 1 AS seen FROM tags t WHERE t.name = ? AND \(tagVisibleToViewerSQL("t.name", viewerID: viewerID))
+            """, arguments: [name]).map(TagRecord.init(row:))
     }
 }
 
 extension TagRecord {
+    /// From a row of `name`, `display_name` and `seen` (whether the reader may see a post with the tag).
     init(row: Row) {
-        self.init(name: row["name"], display: row["display_name"], usesCount: row["uses_count"], lastUsedAt: row["last_used_at"])
+        let seen: Bool = row["seen"]
+        self.init(name: row["name"], display: seen ? row["display_name"] : row["name"])
     }
 }

@@ -60,13 +60,15 @@ extension AppDatabase {
         }
     }
 
-    /// Company-visible posts carrying a hashtag (`tag` is the normalized name).
+    /// Every post carrying a hashtag that the viewer may see (`tag` is the
+    /// normalized name), team posts of their teams included: the tag's range
+    /// of `status_tags`' key, newest first, each post held to the visibility rule.
     public func tagTimeline(tag: String, viewerID: Int64, page: Page) async throws -> [HydratedStatus] {
         try await read { db in
             let query = PageQuery(page, column: "st.status_id")
             let ids = try Int64.fetchAll(db, sql: """
                 SELECT st.status_id FROM status_tags st JOIN statuses s ON s.id = st.status_id
-                WHERE st.tag = ? AND s.visibility = 'company'
+                WHERE st.tag = ? AND \(visibleToViewerSQL("s", viewerID: viewerID))
                 """ + query.andConditions + query.tail, arguments: [tag] + query.arguments)
             return try self.hydrate(db, ids: query.ordered(ids), viewerID: viewerID)
         }

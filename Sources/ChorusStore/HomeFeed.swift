@@ -329,6 +329,10 @@ struct HomeMerge {
 
     /// Whether an entry of `source` belongs in this reader's home.
     func accepts(_ entry: FeedEntry, from source: FeedSource) -> Bool {
+        // A tag's source is cached once for every reader who follows the tag,
+        // so it may only bring what every reader may see (team posts reach
+        // members through their team's source).
+        if case .tag = source { return entry.visibility == .company }
         guard case .author(let author) = source, author != viewerID else { return true }
         guard entry.visibility == .company || entry.visibility == .followers else { return false }
         if entry.replyTo != 0, entry.replyTo != author, entry.replyTo != viewerID, !follows.contains(entry.replyTo) { return false }

@@ -18,3 +18,13 @@ func visibleToViewerSQL(_ alias: String, viewer viewerID: String) -> String {
         OR EXISTS (SELECT 1 FROM team_members vtm WHERE vtm.team_id = vt.id AND vtm.account_id = \(viewerID))))))
     """
 }
+
+/// True when a post the viewer may see carries the hashtag `tag` (an SQL
+/// expression for a normalized name, such as `t.name`). Reads the tag's range
+/// of `status_tags`' key and stops at the first visible post.
+func tagVisibleToViewerSQL(_ tag: String, viewerID: Int64) -> String {
+    """
+    EXISTS (SELECT 1 FROM status_tags vst JOIN statuses vs ON vs.id = vst.status_id \
+    WHERE vst.tag = \(tag) AND \(visibleToViewerSQL("vs", viewerID: viewerID)))
+    """
+}

@@ -55,4 +55,29 @@ struct PostTextTests {
             Issue.record("unexpected \(error)")
         }
     }
+
+    // MARK: The byte cap
+
+    static let tooManyBytes = ChorusError.unprocessable("Validation failed: Text is too long (at most 4096 bytes)")
+
+    @Test func refusesAPostOverFourKilobytesThatCountsAsOneLink() {
+        let link = "https://example.com/" + String(repeating: "a", count: 5_000)
+        #expect(PostText.count(link) == 23)
+        #expect(throws: Self.tooManyBytes) { try PostText.validate(link) }
+        #expect(throws: Self.tooManyBytes) { try PostText.validate("see " + String(repeating: link, count: 200)) }
+    }
+
+    @Test func acceptsExactly4096BytesAfterTrimmingAndRejects4097() throws {
+        let link = "https://example.com/"
+        let exact = link + String(repeating: "a", count: 4096 - link.utf8.count)
+        #expect(exact.utf8.count == 4096)
+        #expect(try PostText.validate("  \n" + exact + " \n\t").text == exact)
+        #expect(throws: Self.tooManyBytes) { try PostText.validate(exact + "a") }
+    }
+
+    @Test func refusesOneCharacterBuiltFromThousandsOfMarks() {
+        let heavy = "e" + String(repeating: "\u{0301}", count: 3_000)
+        #expect(PostText.count(heavy) == 1)
+        #expect(throws: Self.tooManyBytes) { try PostText.validate(heavy) }
+    }
 }

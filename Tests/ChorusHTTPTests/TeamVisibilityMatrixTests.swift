@@ -24,7 +24,8 @@ struct TeamVisibilityMatrixTests {
     /// Where they look. `post` and `userStream` are about the team, not one post.
     enum Surface: String, CaseIterable, Sendable {
         case teamList, showTeam, members, teamTimeline, myTeamsTimeline, status, context, favouritedBy, accountStatuses,
-             favourite, reblog, quote, search, home, tagTimeline, companyTimeline, mentionNotification, post, userStream
+             favourite, reblog, quote, search, home, tagTimeline, tagPage, hashtagSearch, tagLookup, companyTimeline, mentionNotification,
+             post, userStream
     }
 
     /// What a viewer observes.
@@ -80,7 +81,12 @@ struct TeamVisibilityMatrixTests {
         .quote:               ([.refused, .refused, .refused, .refused], [.refused, .notFound, .notFound, .notFound]),
         .search:              ([.listed, .listed, .listed, .listed], [.listed, .absent, .absent, .absent]),
         .home:                ([.listed, .absent, .absent, .absent], [.listed, .absent, .absent, .absent]),
-        .tagTimeline:         ([.absent, .absent, .absent, .absent], [.absent, .absent, .absent, .absent]),
+        // A tag shows what its reader may see: the team posts of a public team to everyone, a private team's to its members.
+        .tagTimeline:         ([.listed, .listed, .listed, .listed], [.listed, .absent, .absent, .absent]),
+        .tagPage:             ([.listed, .listed, .listed, .listed], [.listed, .absent, .absent, .absent]),
+        // `#收购#` is only ever used in the team: a non-member cannot find it, nor tell it from a tag nobody used.
+        .hashtagSearch:       ([.listed, .listed, .listed, .listed], [.listed, .absent, .absent, .absent]),
+        .tagLookup:           ([.ok, .ok, .ok, .ok], [.ok, .notFound, .notFound, .notFound]),
         .companyTimeline:     ([.absent, .absent, .absent, .absent], [.absent, .absent, .absent, .absent]),
         // Mentioned people who may read the post hear about it; nobody else does.
         .mentionNotification: ([.listed, .listed, .listed, .listed], [.listed, .absent, .absent, .absent]),
@@ -108,6 +114,8 @@ struct TeamVisibilityMatrixTests {
         let owner: AccountRecord
         let accounts: [Viewer: AccountRecord]
         let tokens: [Viewer: String]
+        /// Web session cookies (`chorus_session=…`).
+        let cookies: [Viewer: String]
         let earlyPost: Int64
         /// A company post with the team posts' hashtag: proves the tag and company timelines work.
         let controlPost: Int64
@@ -130,9 +138,11 @@ struct TeamVisibilityMatrixTests {
             .removedMember: try await fixture.user("remy"), .companyAdmin: try await fixture.user("ada", role: .admin),
         ]
         var tokens: [Viewer: String] = [:]
+        var cookies: [Viewer: String] = [:]
         for (viewer, account) in accounts {
             let scopes = viewer == .companyAdmin ? "read write follow admin:read admin:write" : "read write follow"
             tokens[viewer] = try await fixture.token(for: account, scopes: scopes)
+            cookies[viewer] = "chorus_session=" + (try await services.oauth.issueSession(accountID: account.id)).token
             _ = try await services.follows.follow(owner.id, by: account)
             if viewer != .removedMember { _ = try await services.follows.follow(accounts[.removedMember]!.id, by: account) }
         }
@@ -141,12 +151,12 @@ struct TeamVisibilityMatrixTests {
         for viewer in [Viewer.member, .removedMember] {
             _ = try await services.teams.addMember(teamID: teamID, accountID: accounts[viewer]!.id, role: .member, by: owner)
         }
-        var draft = StatusService.Draft(text: "early zebrafalcon notes #falconnews")
+        var draft = StatusService.Draft(text: "early zebrafalcon notes #falconnews #收购#")
         draft.teamID = teamID
         let early = try await services.statuses.createStatus(by: accounts[.removedMember]!, draft).status.id
         try await services.teams.removeMember(teamID: teamID, accountID: accounts[.removedMember]!.id, by: owner)
         let control = try await fixture.post(owner, "company-wide news #falconnews").status.id
-        return World(fixture: fixture, privacy: privacy, teamID: teamID, owner: owner, accounts: accounts, tokens: tokens,
+        return World(fixture: fixture, privacy: privacy, teamID: teamID, owner: owner, accounts: accounts, tokens: tokens, cookies: cookies,
                      earlyPost: early, controlPost: control)
     }
 
@@ -218,6 +228,17 @@ struct TeamVisibilityMatrixTests {
             let response = try await get(surface == .tagTimeline ? "/api/v1/timelines/tag/falconnews" : "/api/v1/timelines/public?limit=40")
             guard listing(response, response.array, id: String(world.controlPost)) == .listed else { return .unexpected("control company post missing") }
             return listing(response, response.array, id: id)
+        case .tagPage:
+            let response = try await client.call(.get, "/tags/falconnews", headers: [.cookie: world.cookies[viewer]!])
+            let cards = { (id: String) in response.text.contains("data-id=\"\(id)\"") ? Outcome.listed : .absent }
+            guard response.status == 200 else { return Outcome(code: response.status) }
+            guard cards(String(world.controlPost)) == .listed else { return .unexpected("control company post missing") }
+            return cards(id)
+        case .hashtagSearch:
+            let response = try await get("/api/v2/search?type=hashtags&q=%E6%94%B6%E8%B4%AD")
+            return listing(response, response.object?["hashtags"] as? [[String: Any]], id: "收购") { $0["name"] as? String }
+        case .tagLookup:
+            return Outcome(code: try await get("/api/v1/tags/%E6%94%B6%E8%B4%AD").status)
         case .mentionNotification:
             let response = try await get("/api/v1/notifications?types%5B%5D=mention")
             return listing(response, response.array, id: id) { ($0["status"] as? [String: Any])?["id"] as? String }
@@ -279,7 +300,7 @@ struct TeamVisibilityMatrixTests {
         let world = try await Self.world(privacy)
         let mentions = "@mia @nora @remy @ada"
         let early = Post(label: "removed member's early post", id: world.earlyPost, authorID: world.accounts[.removedMember]!.id)
-        let fresh = Post(label: "owner's post", id: try await world.ownerPosts("\(mentions) zebrafalcon launch plan #falconnews"), authorID: world.owner.id)
+        let fresh = Post(label: "owner's post", id: try await world.ownerPosts("\(mentions) zebrafalcon launch plan #falconnews #收购#"), authorID: world.owner.id)
         try await TestAPI(world.fixture).run { client in
             for surface in Surface.allCases where surface != .userStream {
                 // The removed member's own past post and the owner's post made after the removal.

@@ -1,10 +1,15 @@
 import Foundation
 
 /// The post length rule: at most 140 user-perceived characters (grapheme
-/// clusters), every http(s) URL counting 23, surrounding whitespace trimmed.
+/// clusters), every http(s) URL counting 23, surrounding whitespace trimmed;
+/// and at most 4,096 bytes of UTF-8 in all.
 public enum PostText {
     public static let maxCharacters = 140
     public static let charactersPerURL = 23
+    /// A link counts 23 however long it is, and one character may carry any
+    /// number of combining marks, so the count alone does not bound a post's
+    /// size: its text (trimmed, links included) holds at most this many bytes.
+    public static let maxBytes = 4_096
 
     /// The text as it will be stored: trimmed and in Unicode NFC.
     public static func normalize(_ raw: String) -> String {
@@ -28,6 +33,9 @@ public enum PostText {
     public static func validate(_ raw: String, limit: Int = maxCharacters) throws -> ParsedPost {
         let text = normalize(raw)
         guard !text.isEmpty else { throw ChorusError.unprocessable("Validation failed: Text can't be blank") }
+        guard text.utf8.count <= maxBytes else {
+            throw ChorusError.unprocessable("Validation failed: Text is too long (at most \(maxBytes) bytes)")
+        }
         let segments = TextParser.parse(text)
         let length = count(segments: segments)
         guard length <= limit else {

@@ -1,5 +1,6 @@
 /// Splits post text into plain text, `@mentions`, `#tags`, `#话题#` topics and
-/// links. The same rules run in the browser's compose counter.
+/// links. The same rules run in the browser's compose counter. Linear in the
+/// text: each entity is read once, and a failed one reads a bounded amount.
 public enum TextParser {
     static let maxUsernameLength = 30
     static let maxTagLength = 64
@@ -39,20 +40,32 @@ public enum TextParser {
         if let previous, isASCIIWord(previous) { return nil }
         let scheme: String
         if hasPrefix(chars, at: start, "https://") { scheme = "https://" } else if hasPrefix(chars, at: start, "http://") { scheme = "http://" } else { return nil }
-        var end = start + scheme.count
-        while end < chars.count, isURLCharacter(chars[end]) { end += 1 }
-        // Trailing punctuation belongs to the sentence, not the URL; a closing
-        // bracket stays when the URL opened one.
-        while end > start + scheme.count {
-            let last = chars[end - 1]
-            if ".,:;!?'\"*".contains(last) { end -= 1; continue }
-            if last == ")" {
-                let body = chars[start..<end]
-                if body.filter({ $0 == "(" }).count < body.filter({ $0 == ")" }).count { end -= 1; continue }
-            }
-            break
+        // The host starts with a letter or digit. Checked before reading on, so
+        // a run of schemes without a host ("http://(http://(…") costs each one
+        // a glance instead of a read to the end of the text.
+        let host = start + scheme.count
+        guard host < chars.count, isASCIIWord(chars[host]) else { return nil }
+        var end = host
+        var opened = 0
+        var closed = 0
+        while end < chars.count, isURLCharacter(chars[end]) {
+            if chars[end] == "(" { opened += 1 } else if chars[end] == ")" { closed += 1 }
+            end += 1
         }
-        guard end > start + scheme.count, isASCIIWord(chars[start + scheme.count]) else { return nil }
+        // Trailing punctuation belongs to the sentence, not the URL; a closing
+        // bracket stays when the URL opened one. The brackets were counted
+        // while reading, so each character trimmed costs one step.
+        while end > host {
+            let last = chars[end - 1]
+            if ".,:;!?'\"*".contains(last) {
+                end -= 1
+            } else if last == ")", opened < closed {
+                closed -= 1
+                end -= 1
+            } else {
+                break
+            }
+        }
         return (String(chars[start..<end]), end)
     }
 

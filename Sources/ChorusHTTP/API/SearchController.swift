@@ -36,7 +36,7 @@ struct SearchController {
 
     @Sendable func tag(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read")
-        let tag = try await services.search.tag(SearchController.tagName(context))
+        let tag = try await services.search.tag(SearchController.tagName(context), viewer: user)
         return try JSON.response(entity(tag, following: try await services.search.isFollowingTag(tag.name, viewer: user)))
     }
 

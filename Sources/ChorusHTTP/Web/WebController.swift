@@ -562,10 +562,12 @@ struct WebController {
         let path = HTMLRenderer.percentEncodePath(name)
         var model = await page(request, session: session, title: "#\(raw)", path: "/tags/\(path)")
         let statuses = try await services.timelines.tag(name, viewer: session.account, page: Page(maxID: maxID, limit: 20))
-        let known = try? await services.search.tag(name)
+        // Only what this reader may see: a tag they may not see is shown as one nobody used.
+        let summary = try await services.search.tagSummary(name, viewer: session.account)
         let now = Date()
-        model["tag"] = ["display": known?.display ?? raw, "path": path, "uses": known?.usesCount ?? 0] as [String: Any]
-        model["following"] = (try? await services.search.isFollowingTag(name, viewer: session.account)) ?? false
+        let uses = summary.usesCapped ? "\(summary.uses)+" : String(summary.uses)
+        model["tag"] = ["display": summary.tag?.display ?? raw, "path": path, "uses": uses] as [String: Any]
+        model["following"] = summary.following
         model["statuses"] = statuses.map { statusModel($0, language: model.language, now: now, viewer: session.account) }
         if statuses.count == 20, let last = statuses.last { model["older"] = "/tags/\(path)?max_id=\(last.status.id)" }
         model["here"] = "/tags/\(path)"

@@ -54,7 +54,7 @@ public struct AccountService: Sendable {
             hash = try await hashOffLoop(password)
         }
         let displayName = (user.displayName?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 } ?? user.username
-        guard displayName.count <= 30 else { throw ChorusError.unprocessable("Validation failed: Display name is too long (at most 30 characters)") }
+        guard TextLimit.fits(displayName, characters: 30) else { throw ChorusError.unprocessable("Validation failed: Display name is too long (at most 30 characters)") }
         return try await database.createAccount(
             .init(username: user.username, displayName: displayName, email: user.email, role: user.role, passwordHash: hash, isBot: user.isBot),
             actorID: actorID, inviteHash: inviteToken.map(SecretGenerator.sha256Hex), onlyIfEmpty: onlyIfEmpty)
@@ -110,9 +110,9 @@ public struct AccountService: Sendable {
     public func updateProfile(accountID: Int64, displayName: String?, note: String?, locale: String?) async throws -> AccountRecord {
         if let displayName {
             let trimmed = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty, trimmed.count <= 30 else { throw ChorusError.unprocessable("Validation failed: Display name must be 1 to 30 characters") }
+            guard !trimmed.isEmpty, TextLimit.fits(trimmed, characters: 30) else { throw ChorusError.unprocessable("Validation failed: Display name must be 1 to 30 characters") }
         }
-        if let note, note.count > 500 { throw ChorusError.unprocessable("Validation failed: Bio is too long (at most 500 characters)") }
+        if let note, !TextLimit.fits(note, characters: 500) { throw ChorusError.unprocessable("Validation failed: Bio is too long (at most 500 characters)") }
         return try await database.updateProfile(accountID: accountID, displayName: displayName?.trimmingCharacters(in: .whitespacesAndNewlines),
                                                 note: note, locale: locale)
     }

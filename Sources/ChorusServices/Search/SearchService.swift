@@ -22,7 +22,7 @@ public struct SearchService: Sendable {
     public func search(_ query: String, kind: Kind?, viewer: AccountRecord, accountID: Int64?, limit: Int, offset: Int, maxID: Int64?) async throws -> Results {
         let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !q.isEmpty else { throw ChorusError.badRequest("The search query q is missing") }
-        guard q.count <= 200 else { throw ChorusError.unprocessable("The search query is too long") }
+        guard TextLimit.fits(q, characters: 200) else { throw ChorusError.unprocessable("The search query is too long") }
         let limit = max(1, min(limit, 40))
         // Every skipped row is still read: deep offsets are refused rather than scanned.
         guard offset <= Self.maxOffset else {
@@ -34,7 +34,7 @@ public struct SearchService: Sendable {
             results.accounts = try await database.searchAccounts(q, limit: limit, offset: offset)
         }
         if kind == nil || kind == .hashtags, !q.hasPrefix("@") {
-            results.hashtags = try await database.searchTags(q, limit: limit, offset: offset)
+            results.hashtags = try await database.searchTags(q, viewerID: viewer.id, limit: limit, offset: offset)
         }
         if kind == nil || kind == .statuses {
             results.statuses = try await database.searchStatuses(q, viewerID: viewer.id, accountID: accountID, limit: limit, offset: offset, maxID: maxID)
@@ -42,9 +42,20 @@ public struct SearchService: Sendable {
         return results
     }
 
-    public func tag(_ name: String) async throws -> TagRecord {
-        guard let tag = try await database.tag(name: Hashtag.normalize(name)) else { throw ChorusError.notFound() }
+    /// A hashtag as the viewer sees it. Unless a post they may see carries it
+    /// or they follow it, a 404 exactly like a tag nobody used.
+    public func tag(_ name: String, viewer: AccountRecord) async throws -> TagRecord {
+        guard let tag = try await database.tag(name: Hashtag.normalize(name), viewerID: viewer.id) else { throw ChorusError.notFound() }
         return tag
+    }
+
+    /// The most posts the tag page counts; past it the page says "1000+".
+    public static let maxCountedUses = 1_000
+
+    /// What the tag page shows: the tag as the viewer sees it, how many posts
+    /// with it they may see, whether they follow it.
+    public func tagSummary(_ name: String, viewer: AccountRecord) async throws -> TagSummary {
+        try await database.tagSummary(name: Hashtag.normalize(name), viewerID: viewer.id, maxCounted: Self.maxCountedUses)
     }
 
     /// Follows a hashtag (created if nobody used it yet); its company posts reach the home feed.
@@ -58,7 +69,7 @@ public struct SearchService: Sendable {
     }
 
     public func unfollowTag(_ raw: String, by viewer: AccountRecord) async throws -> TagRecord {
-        let tag = try await tag(raw)
+        let tag = try await tag(raw, viewer: viewer)
         try await database.unfollowTag(accountID: viewer.id, name: tag.name)
         return tag
     }

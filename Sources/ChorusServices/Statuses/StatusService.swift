@@ -45,8 +45,8 @@ public struct StatusService: Sendable {
         try postLimiter.take("account:\(author.id)", message: "You are posting too fast; try again in a few minutes")
         let parsed = try PostText.validate(draft.text)
         let spoiler = draft.spoilerText?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard spoiler.count <= 140 else { throw ChorusError.unprocessable("Validation failed: Content warning is too long") }
-        if let key = draft.idempotencyKey, key.count > 200 { throw ChorusError.unprocessable("Idempotency-Key is too long") }
+        guard TextLimit.fits(spoiler, characters: 140) else { throw ChorusError.unprocessable("Validation failed: Content warning is too long") }
+        if let key = draft.idempotencyKey, key.utf8.count > 200 { throw ChorusError.unprocessable("Idempotency-Key is too long") }
         var visibility = draft.visibility ?? .company
         var teamID = draft.teamID
         if visibility == .team, teamID == nil, draft.inReplyToID == nil { throw ChorusError.unprocessable("Team posts need a team (chorus_team_id)") }

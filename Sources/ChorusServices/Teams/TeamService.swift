@@ -37,12 +37,12 @@ public struct TeamService: Sendable {
 
     /// Creates a team; the creator is its first owner. Any employee may.
     public func createTeam(by creator: AccountRecord, _ settings: Settings) async throws -> TeamView {
-        guard let name = settings.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty, name.count <= 60 else {
+        guard let name = settings.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty, TextLimit.fits(name, characters: 60) else {
             throw ChorusError.unprocessable("Validation failed: Name must be 1 to 60 characters")
         }
         let slug = try Self.validSlug(settings.slug ?? Self.slug(from: name))
         let description = settings.description?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard description.count <= 500 else { throw ChorusError.unprocessable("Validation failed: Description is too long (at most 500 characters)") }
+        guard TextLimit.fits(description, characters: 500) else { throw ChorusError.unprocessable("Validation failed: Description is too long (at most 500 characters)") }
         let privacy = settings.privacy ?? .public
         let policy = settings.joinPolicy ?? (privacy == .private ? .invite : .open)
         let team = try await database.createTeam(TeamRecord(id: database.ids.next(), name: name, slug: slug, description: description,
@@ -71,11 +71,11 @@ public struct TeamService: Sendable {
         let view = try await managed(id, by: actor)
         var team = view.team
         if let name = settings.name?.trimmingCharacters(in: .whitespacesAndNewlines) {
-            guard !name.isEmpty, name.count <= 60 else { throw ChorusError.unprocessable("Validation failed: Name must be 1 to 60 characters") }
+            guard !name.isEmpty, TextLimit.fits(name, characters: 60) else { throw ChorusError.unprocessable("Validation failed: Name must be 1 to 60 characters") }
             team.name = name
         }
         if let description = settings.description {
-            guard description.count <= 500 else { throw ChorusError.unprocessable("Validation failed: Description is too long (at most 500 characters)") }
+            guard TextLimit.fits(description, characters: 500) else { throw ChorusError.unprocessable("Validation failed: Description is too long (at most 500 characters)") }
             team.description = description.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let privacy = settings.privacy, privacy != team.privacy {
