@@ -65,7 +65,8 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// False for loopback, private, link-local, unspecified, multicast,
-    /// carrier-grade NAT and documentation ranges.
+    /// carrier-grade NAT and documentation ranges, and for IPv6 ranges that
+    /// embed an IPv4 address.
     public var isPublic: Bool {
         let address = unmapped
         let special = address.isV4 ? IPAddress.specialV4 : IPAddress.specialV6
@@ -75,7 +76,13 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
     private static let specialV4 = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
                                     "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
                                     "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4"].compactMap(IPNetwork.init(parsing:))
-    private static let specialV6 = ["::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8", "2001:db8::/32", "64:ff9b::/96"]
+    /// IPv6 ranges that are not the public internet, or that carry an IPv4
+    /// address which may be a private one: `::/96` (unspecified, loopback
+    /// and IPv4-compatible), discard-only `100::/64`, Teredo `2001::/32`,
+    /// 6to4 `2002::/16`, NAT64 (well-known and local), unique-local,
+    /// link-local, site-local, multicast and documentation.
+    private static let specialV6 = ["::/96", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16", "64:ff9b::/96", "64:ff9b:1::/48",
+                                    "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8"]
         .compactMap(IPNetwork.init(parsing:))
 
     public var description: String {
