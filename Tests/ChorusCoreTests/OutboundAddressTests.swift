@@ -3,9 +3,32 @@ import Testing
 
 @Suite("Outbound addresses: which are internal, and how they are read")
 struct OutboundAddressTests {
+    /// inet_aton's readings of hosts that do not look like the address they are.
+    static let numericLookalikes = [
+        "012.0.0.1",   // octal: 10.0.0.1, not 12.0.0.1
+        "0x7f.1",      // hex and a short form: 127.0.0.1
+        "0x7f000001",  // one hex number: 127.0.0.1
+        "127.1",       // short form: 127.0.0.1
+        "2130706433",  // one decimal number: 127.0.0.1
+        "10.0.1",      // short form: 10.0.0.1
+        "1.2.3.4.",    // a trailing dot
+        "0177.0.0.01",
+    ]
+
     static let loopbackV6 = ["::1", "[0:0:0:0:0:0:0:1]", "::ffff:127.0.0.1", "::127.0.0.1", "2002:7f00:1::"]
 
     // MARK: Tests
+
+    @Test func numericHostsInOddFormsAreNeitherAddressesNorHostNames() throws {
+        for host in Self.numericLookalikes {
+            #expect(IPAddress(host) == nil, "\(host)")
+            #expect(throws: ChorusError.self, "\(host)") { try HostAllowlist(parsing: [host]) }
+        }
+        #expect(IPAddress("0.0.0.0")?.bytes == [0, 0, 0, 0] && IPAddress("10.0.0.1")?.bytes == [10, 0, 0, 1])
+        // Names that merely contain numbers stay names.
+        #expect(try HostAllowlist(parsing: ["10.example.com", "0x.example.com", "ci-2.corp"]).entries.count == 3)
+        #expect(IPAddress("[10.0.0.1]") == nil)
+    }
 
     @Test func ipv6FormsOfLoopbackAreRefusedUnlessAllowlisted() throws {
         for host in Self.loopbackV6 {

@@ -137,7 +137,7 @@ public struct HostAllowlist: Sendable, Equatable {
 
     private static func isHostPattern(_ entry: String) -> Bool {
         let host = entry.hasPrefix("*.") ? String(entry.dropFirst(2)) : entry
-        guard !host.isEmpty, host.count <= 253 else { return false }
+        guard !host.isEmpty, host.count <= 253, !IPAddress.isNumericLookalike(host) else { return false }
         return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
             !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         }

@@ -4,12 +4,34 @@ import Foundation
 public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
     public let bytes: [UInt8]
 
+    /// Reads an address the way `inet_pton` does: IPv4 as exactly four
+    /// decimal numbers without leading zeros, IPv6 in the standard notation,
+    /// optionally in brackets.
     public init?(_ text: String) {
-        var text = text
-        if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
+        if text.hasPrefix("["), text.hasSuffix("]") {
+            guard let v6 = IPAddress.parseV6(String(text.dropFirst().dropLast())) else { return nil }
+            bytes = v6
+            return
+        }
         if let v4 = IPAddress.parseV4(text) { bytes = v4; return }
         if let v6 = IPAddress.parseV6(text) { bytes = v6; return }
         return nil
+    }
+
+    /// True for a host the system resolver (`inet_aton`, as browsers do)
+    /// would read as an IPv4 address although it is not written as one:
+    /// octal `012.0.0.1` (10.0.0.1), hex `0x7f.1`, short `127.1`, a single
+    /// number `2130706433`, a trailing dot. Such a host is neither an
+    /// address nor a name to Chorus, so the address checked is never other
+    /// than the one connected to.
+    public static func isNumericLookalike(_ host: String) -> Bool {
+        guard IPAddress(host) == nil else { return false }
+        var labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.count > 1, labels.last?.isEmpty == true { labels.removeLast() }
+        // As in the URL standard: a host whose last label is a number is an IPv4 address.
+        guard let last = labels.last?.lowercased() else { return false }
+        if last.hasPrefix("0x") { return last.dropFirst(2).allSatisfy(\.isHexDigit) }
+        return !last.isEmpty && last.allSatisfy(\.isWholeNumber)
     }
 
     public init(bytes: [UInt8]) { self.bytes = bytes }
@@ -19,7 +41,9 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part) else { return nil }
+            // A leading zero would be octal to inet_aton: refused, as inet_pton does.
+            guard (1...3).contains(part.count), part.allSatisfy(isDecimalDigit), part.count == 1 || part.first != "0",
+                  let value = UInt8(part) else { return nil }
             bytes.append(value)
         }
         return bytes
@@ -39,7 +63,8 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
             if part.isEmpty { return [] }
             var result: [UInt16] = []
             for group in part.split(separator: ":", omittingEmptySubsequences: false) {
-                guard (1...4).contains(group.count), let value = UInt16(group, radix: 16) else { return nil }
+                guard (1...4).contains(group.count), group.allSatisfy(\.isHexDigit), group.allSatisfy(\.isASCII),
+                      let value = UInt16(group, radix: 16) else { return nil }
                 result.append(value)
             }
             return result
@@ -52,6 +77,10 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
         }
         guard all.count == 8 else { return nil }
         return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }
+    }
+
+    private static func isDecimalDigit(_ character: Character) -> Bool {
+        character.isASCII && character.isWholeNumber
     }
 
     public var isV4: Bool { bytes.count == 4 }
