@@ -21,7 +21,9 @@ public enum BrandText {
 
     /// The outgoing text for `text` under `policy`.
     public static func outgoing(_ text: String, policy: Policy) -> String {
-        let base = policy.internalBaseURL.lowercased()
+        // Compared as parsed URLs, not by prefix: `http://`, `:443`, capitals
+        // or a trailing dot on the host still point into this Chorus.
+        let base = LinkTarget(policy.internalBaseURL)
         var result = ""
         for segment in TextParser.parse(text) {
             switch segment {
@@ -32,8 +34,8 @@ public enum BrandText {
             case .mention(let username):
                 if policy.mentionsAsNames, let name = policy.displayNames[username.lowercased()], !name.isEmpty { result += name }
             case .link(let url):
-                let lowered = url.lowercased()
-                if !(lowered == base || lowered.hasPrefix(base + "/") || lowered.hasPrefix(base + "?")) { result += url }
+                if let base, let link = LinkTarget(url), base.covers(link) { continue }
+                result += url
             }
         }
         return tidy(result)
