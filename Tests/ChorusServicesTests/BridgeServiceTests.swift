@@ -128,6 +128,21 @@ struct BridgeServiceTests {
         #expect(w.transport.sent.isEmpty)
     }
 
+    @Test func aLeakPatternSavedBeforeItWasCheckedCannotStallTheReview() async throws {
+        let w = try await world()
+        // Given a pattern that backtracks exponentially, stored before patterns were checked when saved
+        _ = try await w.fixture.database.addLeakRule(LeakRuleRecord(kind: "pattern", value: "(a+)+b", note: "", createdBy: w.admin.id, createdAt: Date()))
+        let post = try await w.fixture.post(w.lily, String(repeating: "a", count: 24))
+        let nomination = try await w.bridge.nominate(statusID: post.status.id, channelIDs: [w.mastodon.id!], note: "", by: w.editor)
+        // When an editor views the nomination
+        let started = ContinuousClock.now
+        let previews = try await w.bridge.preview(nomination)
+        // Then the answer comes at once, and the rule that could not be run blocks the approval (the guard fails closed).
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(previews.first?.problem?.contains("leak guard") == true, "\(previews.first?.problem ?? "no problem")")
+        await #expect(throws: ChorusError.self) { try await w.bridge.approve(id: nomination.nomination.id!, publishAt: nil, by: w.admin) }
+    }
+
     // MARK: Export
 
     @Test func anApprovedPostIsPublishedOnceAndRetractedWhenDeleted() async throws {
