@@ -46,6 +46,18 @@ struct HTTPWebhookTransportTests {
         #expect(resolver.asked == [Self.name])
     }
 
+    @Test func anAddressInTheURLIsCalledAsWrittenWithoutALookup() async throws {
+        let server = try OneConnectionServer()
+        let resolver = FixedResolver([:])
+        let reply = Array("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok".utf8)
+        async let received = server.receive(reply: reply, within: 5) { OneConnectionServer.endsHTTPHead($0) }
+        let response = try await transport(resolver).send("GET", url: "http://127.0.0.1:\(server.port)/hook", headers: [], body: Data(),
+                                                          timeout: .seconds(5))
+        #expect(response.status == 200 && response.body == Array("ok".utf8))
+        #expect(String(decoding: await received, as: UTF8.self).lowercased().contains("\r\nhost: 127.0.0.1:\(server.port)\r\n"))
+        #expect(resolver.asked.isEmpty)
+    }
+
     @Test func overHTTPSTheCheckedAddressIsAskedForTheHostNameInTLS() async throws {
         let server = try OneConnectionServer()
         let resolver = FixedResolver([Self.name: [IPAddress("127.0.0.1")!]])
