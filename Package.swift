@@ -128,6 +128,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChorusHooksTests",
+            dependencies: ["ChorusHooks", "ChorusServices", "ChorusCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChorusHTTPTests",
             dependencies: [
                 "ChorusTestSupport", "ChorusHTTP", "ChorusServices", "ChorusStore", "ChorusCore",

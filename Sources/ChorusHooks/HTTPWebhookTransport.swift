@@ -4,70 +4,104 @@ import ChorusServices
 import Foundation
 import NIOCore
 import NIOHTTP1
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Outbound app calls over HTTP(S): the allowlist is checked against every
-/// address the host resolves to, right before each request; redirects are
-/// never followed; at most 64 KiB of an answer is read.
-///
-/// The host is resolved once for the check and again by the connection, so
-/// a name whose DNS answer changes in between could slip through; the
-/// allowlist by name (not by address) is the stronger setting where that
-/// matters.
+/// Outbound app calls over HTTP(S): the host is resolved once, the
+/// allowlist is checked against every address it resolved to, and the
+/// connection goes to a checked address (so a DNS answer that changes in
+/// between cannot move it elsewhere); redirects are never followed; at most
+/// 64 KiB of an answer is read.
 public struct HTTPWebhookTransport: WebhookTransport {
-    /// One client for the life of the process (it is never shut down).
-    static let client = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow,
-                                                timeout: .init(connect: .seconds(5)), decompression: .disabled))
+    /// What every request's client shares; only the pinned address differs.
+    static let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)),
+                                                        decompression: .disabled)
 
     let policy: OutboundPolicy
+    let resolver: any HostResolver
 
-    public init(policy: OutboundPolicy) {
+    public init(policy: OutboundPolicy, resolver: any HostResolver = SystemResolver()) {
         self.policy = policy
+        self.resolver = resolver
     }
 
     public func check(url: String) async throws(WebhookTransportError) {
-        let host = try OutboundPolicy.host(of: url)
-        let addresses = await Self.resolve(host)
-        guard !addresses.isEmpty else { throw .unreachable("the host \(host) could not be resolved") }
-        guard policy.allows(host: host, addresses: addresses) else { throw OutboundPolicy.refusal(host: host) }
+        _ = try await checkedTarget(of: url)
     }
 
     public func send(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
-        try await check(url: url)
+        let target = try await checkedTarget(of: url)
+        // The connection is pinned with AsyncHTTPClient's `dnsOverride`: the
+        // URL keeps its host name, so the Host header, the TLS server name
+        // (SNI) and the certificate check are all for that name, while the
+        // socket connects to the address given here and no second lookup
+        // happens. Connecting to an IP-literal URL with a Host header instead
+        // would do for http, but https would then send no SNI and verify the
+        // certificate against the address. `dnsOverride` is a client-wide
+        // setting, so each request gets a short-lived client on the shared
+        // event loops; connections are not reused between requests.
+        var configuration = Self.configuration
+        configuration.dnsOverride = [target.host: target.address.description]
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let outcome: Result<WebhookResponse, WebhookTransportError>
+        do {
+            outcome = .success(try await exchange(method, url: url, headers: headers, body: body, timeout: timeout, on: client))
+        } catch {
+            outcome = .failure(Self.reason(for: error, timeout: timeout))
+        }
+        try? await client.shutdown()
+        return try outcome.get()
+    }
+
+    /// The host as the HTTP client reads the URL, and the checked address to connect to.
+    func checkedTarget(of url: String) async throws(WebhookTransportError) -> (host: String, address: IPAddress) {
+        let host = try OutboundPolicy.host(of: url)
+        // The override is looked up under the host as AsyncHTTPClient reads
+        // it (Foundation's URL, brackets trimmed); should that ever differ
+        // from the host checked here, the request is refused rather than
+        // resolved again.
+        guard let read = URL(string: url)?.host, Self.trimmingBrackets(read).lowercased() == host.lowercased() else {
+            throw .refused("The URL's host could not be read unambiguously")
+        }
+        let addresses = await resolve(host)
+        guard let first = addresses.first else { throw .unreachable("the host \(host) could not be resolved") }
+        guard policy.allows(host: host, addresses: addresses) else { throw OutboundPolicy.refusal(host: host) }
+        // Every address passed; the first is the one the system would try first.
+        return (Self.trimmingBrackets(read), first)
+    }
+
+    /// One request on `client`, reading at most 64 KiB of the answer.
+    func exchange(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration,
+                  on client: HTTPClient) async throws -> WebhookResponse {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         if !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let seconds = Int(timeout.components.seconds)
-        do {
-            let response = try await Self.client.execute(request, timeout: .seconds(Int64(seconds)))
-            var bytes: [UInt8] = []
-            var truncated = false
-            for try await chunk in response.body {
-                let room = Self.maxResponseBytes - bytes.count
-                if chunk.readableBytes > room {
-                    bytes += chunk.readableBytesView.prefix(room)
-                    truncated = true
-                    break
-                }
-                bytes += chunk.readableBytesView
+        let response = try await client.execute(request, timeout: .seconds(timeout.components.seconds))
+        var bytes: [UInt8] = []
+        var truncated = false
+        for try await chunk in response.body {
+            let room = Self.maxResponseBytes - bytes.count
+            if chunk.readableBytes > room {
+                bytes += chunk.readableBytesView.prefix(room)
+                truncated = true
+                break
             }
-            return WebhookResponse(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"),
-                                   body: bytes, truncated: truncated)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw .timedOut(seconds: seconds)
-        } catch let error as HTTPClientError where error == .connectTimeout {
-            throw .unreachable("connecting timed out")
-        } catch let error as HTTPClientError {
-            throw .unreachable(error.shortDescription)
-        } catch {
-            throw .unreachable(Self.describe(error))
+            bytes += chunk.readableBytesView
+        }
+        return WebhookResponse(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"),
+                               body: bytes, truncated: truncated)
+    }
+
+    /// Why a request got no answer, without internals.
+    static func reason(for error: any Error, timeout: Duration) -> WebhookTransportError {
+        switch error {
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
+            .timedOut(seconds: Int(timeout.components.seconds))
+        case let error as HTTPClientError where error == .connectTimeout:
+            .unreachable("connecting timed out")
+        case let error as HTTPClientError:
+            .unreachable(error.shortDescription)
+        default:
+            .unreachable(describe(error))
         }
     }
 
@@ -81,46 +115,13 @@ public struct HTTPWebhookTransport: WebhookTransport {
         return "connection failed"
     }
 
-    /// Every address `host` resolves to (a literal address is itself).
-    static func resolve(_ host: String) async -> [IPAddress] {
-        if let literal = IPAddress(host) { return [literal] }
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: resolveBlocking(host)) }
-        }
+    static func trimmingBrackets(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 
-    static func resolveBlocking(_ host: String) -> [IPAddress] {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
-        defer { freeaddrinfo(first) }
-        var addresses: [IPAddress] = []
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let info = cursor, addresses.count < 64 {
-            if let address = info.pointee.ai_addr {
-                switch Int32(address.pointee.sa_family) {
-                case AF_INET:
-                    address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
-                        var raw = pointer.pointee.sin_addr
-                        addresses.append(IPAddress(bytes: withUnsafeBytes(of: &raw) { Array($0) }))
-                    }
-                case AF_INET6:
-                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                        var raw = pointer.pointee.sin6_addr
-                        addresses.append(IPAddress(bytes: withUnsafeBytes(of: &raw) { Array($0) }))
-                    }
-                default:
-                    break
-                }
-            }
-            cursor = info.pointee.ai_next
-        }
-        return addresses
+    /// Every address `host` resolves to (a literal address is itself).
+    func resolve(_ host: String) async -> [IPAddress] {
+        if let literal = IPAddress(host) { return [literal] }
+        return await resolver.addresses(of: host)
     }
 }

@@ -86,4 +86,16 @@ struct BridgeHTTPTests {
             #expect(try await client.call(.get, "/api/v1/chorus/bridge/leak_rules", token: lilyToken).status == 403)
         }
     }
+
+    @Test func aLeakPatternThatCouldBacktrackForeverIsRefusedWhenSaved() async throws {
+        let fixture = try TestFixture(transport: RecordingTransport())
+        let admin = try await fixture.user("admin", role: .admin)
+        let adminToken = try await fixture.token(for: admin, scopes: "read write admin:read admin:write")
+        try await TestAPI(fixture).run { client in
+            let refused = try await client.call(.post, "/api/v1/chorus/bridge/leak_rules", token: adminToken, json: #"{"kind": "pattern", "value": "(a+)+$"}"#)
+            #expect(refused.status == 422)
+            #expect((refused.object?["error"] as? String)?.contains("repeated group") == true, "\(refused.text)")
+            #expect(try await client.call(.get, "/api/v1/chorus/bridge/leak_rules", token: adminToken).array?.isEmpty == true)
+        }
+    }
 }

@@ -128,6 +128,21 @@ struct BridgeServiceTests {
         #expect(w.transport.sent.isEmpty)
     }
 
+    @Test func aLeakPatternSavedBeforeItWasCheckedCannotStallTheReview() async throws {
+        let w = try await world()
+        // Given a pattern that backtracks exponentially, stored before patterns were checked when saved
+        _ = try await w.fixture.database.addLeakRule(LeakRuleRecord(kind: "pattern", value: "(a+)+b", note: "", createdBy: w.admin.id, createdAt: Date()))
+        let post = try await w.fixture.post(w.lily, String(repeating: "a", count: 24))
+        let nomination = try await w.bridge.nominate(statusID: post.status.id, channelIDs: [w.mastodon.id!], note: "", by: w.editor)
+        // When an editor views the nomination
+        let started = ContinuousClock.now
+        let previews = try await w.bridge.preview(nomination)
+        // Then the answer comes at once, and the rule that could not be run blocks the approval (the guard fails closed).
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(previews.first?.problem?.contains("leak guard") == true, "\(previews.first?.problem ?? "no problem")")
+        await #expect(throws: ChorusError.self) { try await w.bridge.approve(id: nomination.nomination.id!, publishAt: nil, by: w.admin) }
+    }
+
     // MARK: Export
 
     @Test func anApprovedPostIsPublishedOnceAndRetractedWhenDeleted() async throws {
@@ -178,28 +193,82 @@ struct BridgeServiceTests {
         #expect(try await w.bridge.nomination(id: nomination.nomination.id!, by: w.admin).exports.first?.state == .published)
     }
 
-    @Test func retractingAfterAnUnansweredAttemptFindsAndDeletesThePost() async throws {
-        let w = try await world()
+    /// An approved export to the Mastodon channel whose one attempt timed out, retracted since.
+    func retractedAfterATimeout(_ w: World, text: String) async throws -> Int64 {
         w.transport.script(Self.external + "/api/v1/statuses", [.error(.timedOut(seconds: 10)), .status(200, body: #"{"id":"31"}"#)])
-        let post = try await w.fixture.post(w.lily, "超时之后撤回")
+        let post = try await w.fixture.post(w.lily, text)
         let nomination = try await w.bridge.nominate(statusID: post.status.id, channelIDs: [w.mastodon.id!], note: "", by: w.lily)
         _ = try await w.bridge.approve(id: nomination.nomination.id!, publishAt: nil, by: w.editor)
         try await w.send()
         #expect(try await w.bridge.nomination(id: nomination.nomination.id!, by: w.admin).exports.first?.state == .pending)
         let retracted = try await w.bridge.retract(id: nomination.nomination.id!, reason: "", by: w.editor)
         #expect(retracted.exports.first?.state == .retracting)
+        return nomination.nomination.id!
+    }
+
+    /// The channel account's own posts, newest first, as Mastodon lists them.
+    func scriptOwnPosts(_ w: World, _ posts: [(id: String, html: String, at: Date)]) throws {
+        w.transport.script(Self.external + "/api/v1/accounts/verify_credentials", [.status(200, body: #"{"id":"7","username":"brand"}"#)])
+        let statuses: [[String: Any]] = posts.map { post in
+            ["id": post.id, "created_at": post.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), "content": post.html, "reblog": NSNull()]
+        }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: statuses), as: UTF8.self)
+        w.transport.script(Self.external + "/api/v1/accounts/7/statuses?limit=10&exclude_reblogs=true", [.status(200, body: body)])
+    }
+
+    @Test func retractingAnExportThatTimedOutNeverPostsItAgain() async throws {
+        let w = try await world()
+        // Given an attempt that got no answer, and a server that has forgotten its Idempotency-Key since
+        // (a POST now would make a new post), and no such post on the account.
+        let id = try await retractedAfterATimeout(w, text: "超时之后撤回")
+        try scriptOwnPosts(w, [])
+        // When the retraction runs
         try await w.send()
-        // The same key again (it returns the post if the first attempt made it), then the delete.
-        #expect(w.transport.sent.map(\.method) == ["POST", "POST", "DELETE"])
-        #expect(Set(w.transport.sent.prefix(2).map { $0.headers["idempotency-key"] }).count == 1)
+        // Then the post is looked up, not made again, and nothing is deleted.
+        #expect(w.transport.sent.map(\.method) == ["POST", "GET", "GET"])
+        #expect(try await w.bridge.nomination(id: id, by: w.admin).exports.first?.state == .retracted)
+    }
+
+    @Test func retractingAfterAnUnansweredAttemptFindsAndDeletesThePost() async throws {
+        let w = try await world()
+        let id = try await retractedAfterATimeout(w, text: "超时之后撤回 & <b>见</b> #发布会 https://www.example.com/a\n第二行")
+        // As Mastodon shows it: HTML, hashtags and links as anchors, the scheme in a hidden span.
+        let html = #"<p>超时之后撤回 &amp; &lt;b&gt;见&lt;/b&gt; <a href="https://social.example.com/tags/发布会" class="mention hashtag" rel="tag">#<span>发布会</span></a> "#
+            + #"<a href="https://www.example.com/a" rel="nofollow noopener" target="_blank"><span class="invisible">https://</span><span class="">www.example.com/a</span>"#
+            + #"<span class="invisible"></span></a><br />第二行</p>"#
+        try scriptOwnPosts(w, [
+            (id: "40", html: "<p>别的帖子</p>", at: Date()),
+            (id: "31", html: html, at: Date()),
+            // The same words posted by hand before the approval are not this export.
+            (id: "12", html: html, at: Date().addingTimeInterval(-86400)),
+        ])
+        try await w.send()
+        #expect(w.transport.sent.map(\.method) == ["POST", "GET", "GET", "DELETE"])
+        #expect(w.transport.sent[1].headers["authorization"] == "Bearer ext-token")
         #expect(w.transport.sent.last?.url == Self.external + "/api/v1/statuses/31")
-        #expect(try await w.bridge.nomination(id: nomination.nomination.id!, by: w.admin).exports.first?.state == .retracted)
+        #expect(try await w.bridge.nomination(id: id, by: w.admin).exports.first?.state == .retracted)
         // Editors do not review their own posts or nominations, either way.
         let own = try await w.fixture.post(w.editor, "编辑自己的帖子")
         let mine = try await w.bridge.nominate(statusID: own.status.id, channelIDs: [w.atom.id!], note: "", by: w.lily)
         await #expect(throws: ChorusError.forbidden("Another editor reviews your own post or nomination")) {
             try await w.bridge.reject(id: mine.nomination.id!, reason: "不要", by: w.editor)
         }
+    }
+
+    @Test func theLookupPagesBackUntilPostsPredateTheExport() async throws {
+        let w = try await world()
+        let id = try await retractedAfterATimeout(w, text: "翻页找到")
+        // A full page of newer posts, then the export's post on the next page, then one from before the export.
+        let newer = (0..<10).map { (id: String(100 - $0), html: "<p>新帖 \($0)</p>", at: Date()) }
+        try scriptOwnPosts(w, newer)
+        let older: [[String: Any]] = [["id": "31", "created_at": Date().formatted(Date.ISO8601FormatStyle()), "content": "<p>翻页找到</p>"],
+                                      ["id": "5", "created_at": "2020-01-01T00:00:00.000Z", "content": "<p>翻页找到</p>"]]
+        w.transport.script(Self.external + "/api/v1/accounts/7/statuses?limit=10&exclude_reblogs=true&max_id=91",
+                           [.status(200, body: String(decoding: try JSONSerialization.data(withJSONObject: older), as: UTF8.self))])
+        try await w.send()
+        #expect(w.transport.sent.map(\.method) == ["POST", "GET", "GET", "GET", "DELETE"])
+        #expect(w.transport.sent.last?.url == Self.external + "/api/v1/statuses/31")
+        #expect(try await w.bridge.nomination(id: id, by: w.admin).exports.first?.state == .retracted)
     }
 
     @Test func aPermanentFailureTellsTheEditorsAndCanBeRetried() async throws {

@@ -87,6 +87,14 @@ public final class OutboundPolicy: Sendable {
         }
         guard let host = components.host, !host.isEmpty else { throw .refused("The URL has no host") }
         guard components.user == nil, components.password == nil else { throw .refused("The URL may not carry a user name or password") }
+        // An escaped or non-ASCII host could be read one way here and another
+        // way by the connection; international names are written in punycode.
+        guard let written = components.percentEncodedHost, !written.contains("%"), host.allSatisfy(\.isASCII) else {
+            throw .refused("The host must be written in plain ASCII (punycode for international names)")
+        }
+        guard !IPAddress.isNumericLookalike(host) else {
+            throw .refused("The host \(host) would be read as an IP address: write an IPv4 address as four decimal numbers without leading zeros")
+        }
         return host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 

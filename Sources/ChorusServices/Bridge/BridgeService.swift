@@ -176,8 +176,16 @@ public struct BridgeService: Sendable {
             if length > channel.maxCharacters {
                 problems.append("Too long for \(channel.name): \(length) characters, the channel takes \(channel.maxCharacters)")
             }
-            for rule in rules where rule.matches(text) {
-                problems.append("Blocked by the leak guard: the \(rule.kind.rawValue) rule “\(rule.value)” matches the text for \(channel.name)")
+            for rule in rules {
+                switch rule.verdict(on: text) {
+                case .clear:
+                    break
+                case .matches:
+                    problems.append("Blocked by the leak guard: the \(rule.kind.rawValue) rule “\(rule.value)” matches the text for \(channel.name)")
+                case .undecided:
+                    problems.append("Blocked by the leak guard: the \(rule.kind.rawValue) rule “\(rule.value)” could not be checked on the text for "
+                        + "\(channel.name) within its limits; an administrator can simplify or delete it")
+                }
             }
             previews.append(ChannelPreview(channel: channel, text: text, length: length, problem: problems.isEmpty ? nil : problems.joined(separator: "; ")))
         }

@@ -14,7 +14,9 @@ import ServiceLifecycle
 /// and recording its answer returns the post made the first time; retries
 /// stay within the hour Mastodon servers keep those keys. A webhook channel
 /// gets a `webhook-id` derived from the export, the same on every attempt,
-/// for the receiver to deduplicate on.
+/// for the receiver to deduplicate on. A retraction never publishes: a post
+/// an unanswered attempt may have made is looked up among the account's
+/// own posts (`BridgeWorker+Retract.swift`).
 public struct BridgeWorker: Service {
     let database: AppDatabase
     let transport: any WebhookTransport
@@ -107,10 +109,9 @@ public struct BridgeWorker: Service {
         case .mastodon:
             guard let base = channel.baseUrl, let token = channel.accessToken else { return .failed(error: "The channel has no server or token") }
             let body = Data(formEncode(["status": export.text, "visibility": "public"]).utf8)
-            let response = try await transport.send("POST", url: base + "/api/v1/statuses", headers: [
-                ("authorization", "Bearer " + token), ("idempotency-key", export.idempotencyKey),
-                ("content-type", "application/x-www-form-urlencoded"), ("accept", "application/json"), ("user-agent", "Chorus-Bridge/1"),
-            ], body: body, timeout: timeout)
+            let response = try await mastodon("POST", base + "/api/v1/statuses", token: token, headers: [
+                ("idempotency-key", export.idempotencyKey), ("content-type", "application/x-www-form-urlencoded"),
+            ], body: body)
             switch response.status {
             case 200..<300:
                 let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
@@ -119,38 +120,6 @@ public struct BridgeWorker: Service {
             default:
                 return answerFailure(response, attempts: export.attempts + 1)
             }
-        }
-    }
-
-    // MARK: Retract
-
-    func retract(_ item: ClaimedExport) async throws(WebhookTransportError) -> ExportOutcome {
-        let export = item.export
-        let channel = item.channel
-        switch channel.kind {
-        case .atom:
-            return .retracted
-        case .webhook:
-            let outcome = try await webhook(item, type: "brand.post.retracted")
-            if case .published = outcome { return .retracted }
-            return outcome
-        case .mastodon:
-            guard let base = channel.baseUrl, let token = channel.accessToken else { return .failed(error: "The channel has no server or token") }
-            var externalID = export.externalId
-            if externalID == nil {
-                // An earlier attempt got no answer, so the post may exist. The
-                // same Idempotency-Key returns it if it does (or makes it now);
-                // either way it is then deleted.
-                guard case .published(let found?, _) = try await publish(item) else { return retryOrFail("The post could not be looked up", attempts: export.attempts + 1) }
-                externalID = found
-            }
-            guard let externalID else { return .retracted }
-            let response = try await transport.send("DELETE", url: base + "/api/v1/statuses/" + externalID,
-                                                    headers: [("authorization", "Bearer " + token), ("accept", "application/json")],
-                                                    body: Data(), timeout: timeout)
-            // Gone already is as good as deleted.
-            if (200..<300).contains(response.status) || response.status == 404 { return .retracted }
-            return answerFailure(response, attempts: export.attempts + 1)
         }
     }
 
