@@ -23,10 +23,7 @@ struct WebPagesTests {
         return String(cookie.prefix { $0 != ";" })
     }
 
-    func csrf(in page: ChorusTestSupport.TestResponse) -> String? {
-        guard let range = page.text.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else { return nil }
-        return String(page.text[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
-    }
+    func csrf(in page: ChorusTestSupport.TestResponse) -> String? { page.csrf }
 
     // MARK: Tests
 
