@@ -23,11 +23,12 @@ struct WebSession: Sendable {
         return Data(mac).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The session of a request's cookie, if it is valid and its person active.
+    /// The session of a request's cookie, if it is a session token and its
+    /// person active; any other token is treated as no cookie at all.
     static func current(_ request: Request, services: Services) async -> WebSession? {
         guard let token = request.cookies[cookieName]?.value, !token.isEmpty,
-              let principal = try? await services.oauth.authenticate(bearer: token),
-              let account = principal.account, account.isActive else { return nil }
+              let principal = try? await services.oauth.authenticateSession(token: token),
+              let account = principal.account else { return nil }
         return WebSession(token: token, principal: principal, account: account)
     }
 

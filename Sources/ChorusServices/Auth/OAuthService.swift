@@ -172,7 +172,17 @@ public struct OAuthService: Sendable {
         guard let (record, account) = try await database.token(hash: SecretGenerator.sha256Hex(token)) else {
             throw ChorusError.unauthorized()
         }
-        return Principal(tokenID: record.id!, account: account, scopes: ScopeSet(record.scopes.split(separator: " ").map(String.init)), appID: record.appId, teamID: record.teamId)
+        return Principal(tokenID: record.id!, account: account, scopes: ScopeSet(record.scopes.split(separator: " ").map(String.init)),
+                         appID: record.appId, teamID: record.teamId, kind: TokenKind(rawValue: record.kind) ?? .oauth)
+    }
+
+    /// Resolves a browser's session cookie: only a token of kind `session`
+    /// of an active person is one. An app's or a bot's token is not, whatever
+    /// its scopes: the pages would otherwise ignore its scopes and team.
+    public func authenticateSession(token: String) async throws -> Principal {
+        let principal = try await authenticate(bearer: token)
+        guard principal.kind == .session, principal.account?.isActive == true else { throw ChorusError.unauthorized() }
+        return principal
     }
 
     /// The app behind a token.
