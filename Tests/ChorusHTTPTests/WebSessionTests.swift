@@ -9,7 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("Web sessions: only a session token is a session")
+@Suite("Web sessions: only a session token is a session; cookies are Secure behind https")
 struct WebSessionTests {
     /// The form token a holder of `token` could compute for a cookie of it.
     func formToken(for token: String, account: AccountRecord) -> String {
@@ -57,5 +57,18 @@ struct WebSessionTests {
         }
         let company = try await fixture.services.timelines.company(viewer: admin, page: Page())
         #expect(!company.contains { $0.status.text.hasPrefix("posted by") })
+    }
+
+    @Test func theFormCookieIsSecureBehindHTTPS() async throws {
+        let fixture = try TestFixture()
+        try await fixture.user("alice")
+        let registered = try await fixture.services.oauth.registerApp(name: "Client", redirectURIs: [OAuthService.outOfBand], scopes: "read", website: nil)
+        try await TestAPI(fixture).run { client in
+            let login = try await client.call(.get, "/login")
+            let cookie = try #require(login.headers[.setCookie])
+            #expect(cookie.hasPrefix("chorus_form=") && cookie.contains("Secure") && cookie.contains("HttpOnly"))
+            let authorize = try await client.call(.get, "/oauth/authorize?response_type=code&client_id=\(registered.app.clientId)&redirect_uri=\(OAuthService.outOfBand)")
+            #expect(authorize.headers[.setCookie]?.contains("Secure") == true)
+        }
     }
 }

@@ -144,7 +144,7 @@ struct AccountPages {
     @Sendable func setupForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard try await services.accounts.needsSetup() else { return web.redirect("/login") }
         var model = await formModel(request, kind: "setup", action: "/setup")
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         return finish(pages.render("setup", model))
     }
 
@@ -164,7 +164,7 @@ struct AccountPages {
             return pages.message(model, heading: pages.localizer.string("invite_title", model.language),
                                  message: pages.localizer.string("invite_invalid", model.language), status: .notFound)
         }
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         return finish(pages.render("setup", model))
     }
 
@@ -190,7 +190,7 @@ struct AccountPages {
                              create: (Params, PageModel) async throws -> Response) async throws -> Response {
         let params = try await Params.from(request, context: context)
         var model = await formModel(request, kind: kind, action: action, params: params)
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         guard FormGuard.accepts(request, params) else {
             model["error"] = pages.localizer.string("bad_form", model.language)
             return finish(pages.render("setup", model, status: .forbidden))

@@ -61,7 +61,7 @@ struct WebController {
         // An empty database: create the first administrator instead.
         if try await services.accounts.needsSetup() { return redirect("/setup") }
         var model = await page(request, session: nil, title: "sign_in_title", path: "/login")
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         return finish(pages.render("login", model))
     }
 
@@ -70,7 +70,7 @@ struct WebController {
         let username = params.string("username") ?? ""
         var model = await page(request, session: nil, title: "sign_in_title", path: "/login")
         model["username"] = username
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         guard FormGuard.accepts(request, params) else {
             model["error"] = pages.localizer.string("bad_form", model.language)
             return finish(pages.render("login", model, status: .forbidden))
@@ -112,8 +112,7 @@ struct WebController {
             _ = try await services.accounts.updateProfile(accountID: session.account.id, displayName: nil, note: nil, locale: code)
         }
         var response = redirect(next)
-        response.setCookie(Cookie(name: WebSession.languageCookie, value: code, maxAge: 365 * 86_400, path: "/",
-                                  secure: services.config.baseURL.hasPrefix("https://"), httpOnly: true, sameSite: .lax))
+        response.setCookie(.chorus(WebSession.languageCookie, code, maxAge: 365 * 86_400, config: services.config))
         return response
     }
 

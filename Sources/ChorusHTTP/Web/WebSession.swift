@@ -38,10 +38,17 @@ struct WebSession: Sendable {
         return SecretGenerator.constantTimeEquals(submitted, csrf)
     }
 
-    /// The session cookie: HttpOnly, SameSite=Lax, Secure behind https.
+    /// The session cookie.
     static func cookie(_ value: String, config: ChorusConfig, maxAge: Int? = 30 * 86_400) -> Cookie {
-        Cookie(name: cookieName, value: value, maxAge: maxAge, path: "/", secure: config.baseURL.hasPrefix("https://"),
-               httpOnly: true, sameSite: .lax)
+        .chorus(cookieName, value, maxAge: maxAge, config: config)
+    }
+}
+
+extension Cookie {
+    /// A cookie of Chorus's own: for the whole site, HttpOnly, SameSite=Lax,
+    /// and Secure when the base URL is https, so it never travels in clear.
+    static func chorus(_ name: String, _ value: String, maxAge: Int? = nil, config: ChorusConfig) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: config.baseURL.hasPrefix("https://"), httpOnly: true, sameSite: .lax)
     }
 }
 
@@ -65,13 +72,13 @@ enum FormGuard {
     }
 
     /// Adds the token to a page, and the cookie to its response when new.
-    static func protect(_ request: Request, _ model: inout PageModel) -> (Response) -> Response {
+    static func protect(_ request: Request, _ model: inout PageModel, config: ChorusConfig) -> (Response) -> Response {
         let (value, isNew) = token(request)
         model["formToken"] = value
         return { response in
             guard isNew else { return response }
             var response = response
-            response.setCookie(Cookie(name: cookieName, value: value, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(.chorus(cookieName, value, config: config))
             return response
         }
     }
