@@ -73,11 +73,13 @@ public struct AccountService: Sendable {
         let account = try await database.account(login: login)
         let encoded = account?.passwordHash ?? Self.dummyHash
         let matches = await verifyOffLoop(password, encoded: encoded)
-        guard let account, matches, account.passwordHash != nil else {
+        // A deactivated account fails exactly like a wrong password (same
+        // answer, same count, the hash spent above), or the answer would
+        // confirm that the password was right.
+        guard let account, matches, account.passwordHash != nil, account.isActive else {
             limiter.recordFailure(login: login, address: address)
             throw ChorusError.unauthorized("Invalid username or password")
         }
-        guard account.isActive else { throw ChorusError.unauthorized("This account has been deactivated") }
         limiter.recordSuccess(login: login)
         return account
     }
