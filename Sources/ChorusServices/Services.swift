@@ -33,16 +33,18 @@ public struct Services: Sendable {
         self.config = config
         self.database = database
         self.clock = clock
-        let accounts = AccountService(database: database, hasher: hasher, limiter: limiter ?? LoginRateLimiter(clock: clock), config: config, clock: clock)
+        let streams = StreamHub()
+        self.streams = streams
+        let accounts = AccountService(database: database, hasher: hasher, limiter: limiter ?? LoginRateLimiter(clock: clock), config: config,
+                                      clock: clock, streams: streams)
         self.accounts = accounts
-        self.oauth = OAuthService(database: database, accounts: accounts, clock: clock)
+        self.oauth = OAuthService(database: database, accounts: accounts, clock: clock, streams: streams)
         self.statuses = StatusService(database: database, config: config)
         self.timelines = TimelineService(database: database)
         self.follows = FollowService(database: database)
         self.notifications = NotificationService(database: database)
         self.search = SearchService(database: database)
         self.teams = TeamService(database: database, clock: clock)
-        self.streams = StreamHub()
         let outbound = OutboundPolicy()
         self.outbound = outbound
         let transport = makeTransport?(outbound) ?? UnconfiguredTransport()

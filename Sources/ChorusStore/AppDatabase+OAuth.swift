@@ -55,24 +55,32 @@ extension AppDatabase {
     }
 
     /// Ends every web session of an account but one ("sign out other
-    /// sessions"); their open streams close. Returns how many ended.
-    public func revokeOtherSessions(accountID: Int64, keepTokenID: Int64, actorIP: String?) async throws -> Int {
+    /// sessions"). Returns the ids of those that ended.
+    public func revokeOtherSessions(accountID: Int64, keepTokenID: Int64, actorIP: String?) async throws -> [Int64] {
         try await write { db in
-            try db.execute(sql: "DELETE FROM access_tokens WHERE account_id = ? AND kind = 'session' AND id <> ?", arguments: [accountID, keepTokenID])
-            let ended = db.changesCount
+            let ended = try Int64.fetchAll(db, sql: "DELETE FROM access_tokens WHERE account_id = ? AND kind = 'session' AND id <> ? RETURNING id",
+                                           arguments: [accountID, keepTokenID])
             try self.appendAudit(db, actorID: accountID, action: "session.signed_out_elsewhere", subject: "account:\(accountID)",
-                                 detail: ["sessions": ended], ip: actorIP)
-            try self.appendEvent(db, type: "account.sessions_revoked", payload: ["account_id": accountID])
+                                 detail: ["sessions": ended.count], ip: actorIP)
+            try self.appendTokensRevoked(db, ended)
             return ended
         }
     }
 
-    /// Deletes one token; true if it existed.
+    /// Deletes one token; returns its id if it existed.
     @discardableResult
-    public func revokeToken(hash: String) async throws -> Bool {
+    public func revokeToken(hash: String) async throws -> Int64? {
         try await write { db in
-            try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [hash])
-            return db.changesCount > 0
+            let id = try Int64.fetchOne(db, sql: "DELETE FROM access_tokens WHERE token_hash = ? RETURNING id", arguments: [hash])
+            try self.appendTokensRevoked(db, id.map { [$0] } ?? [])
+            return id
         }
+    }
+
+    /// Tells every node that these tokens are gone, so that the streams
+    /// they opened end there too (`StreamHub`).
+    func appendTokensRevoked(_ db: Database, _ ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        try appendEvent(db, type: "tokens.revoked", payload: ["token_ids": ids])
     }
 }

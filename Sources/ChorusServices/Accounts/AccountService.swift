@@ -9,13 +9,17 @@ public struct AccountService: Sendable {
     let limiter: LoginRateLimiter
     let config: ChorusConfig
     let clock: any ChorusClock
+    /// Streams end here when their tokens do.
+    let streams: StreamHub
 
-    public init(database: AppDatabase, hasher: any PasswordHasher, limiter: LoginRateLimiter, config: ChorusConfig, clock: any ChorusClock) {
+    public init(database: AppDatabase, hasher: any PasswordHasher, limiter: LoginRateLimiter, config: ChorusConfig, clock: any ChorusClock,
+                streams: StreamHub) {
         self.database = database
         self.hasher = hasher
         self.limiter = limiter
         self.config = config
         self.clock = clock
+        self.streams = streams
     }
 
     static let minimumPasswordLength = 8
@@ -129,7 +133,10 @@ public struct AccountService: Sendable {
             try Self.requireAdmin(actor)
             guard actor.id != accountID else { throw ChorusError.unprocessable("You cannot deactivate your own account") }
         }
-        return try await database.setActive(accountID: accountID, active: false, actorID: actor?.id)
+        let account = try await database.setActive(accountID: accountID, active: false, actorID: actor?.id)
+        // At once on this node; other nodes close theirs from the outbox event.
+        streams.close(accountID: accountID)
+        return account
     }
 
     /// Reactivates an account (its old sessions stay revoked).

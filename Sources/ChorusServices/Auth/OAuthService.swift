@@ -10,11 +10,15 @@ public struct OAuthService: Sendable {
     let database: AppDatabase
     let accounts: AccountService
     let clock: any ChorusClock
+    /// A revoked token's open streams end here at once; other nodes end
+    /// theirs from the `tokens.revoked` outbox event.
+    let streams: StreamHub
 
-    public init(database: AppDatabase, accounts: AccountService, clock: any ChorusClock) {
+    public init(database: AppDatabase, accounts: AccountService, clock: any ChorusClock, streams: StreamHub) {
         self.database = database
         self.accounts = accounts
         self.clock = clock
+        self.streams = streams
     }
 
     public static let outOfBand = "urn:ietf:wg:oauth:2.0:oob"
@@ -145,12 +149,14 @@ public struct OAuthService: Sendable {
     /// Ends every other web session of the person behind `principal`.
     public func endOtherSessions(_ principal: Principal, address: String?) async throws -> Int {
         guard let account = principal.account else { throw ChorusError.forbidden() }
-        return try await database.revokeOtherSessions(accountID: account.id, keepTokenID: principal.tokenID, actorIP: address)
+        let ended = try await database.revokeOtherSessions(accountID: account.id, keepTokenID: principal.tokenID, actorIP: address)
+        streams.close(tokenIDs: ended)
+        return ended.count
     }
 
     /// Ends one web session (its token stops working at once).
     public func endSession(token: String) async throws {
-        try await database.revokeToken(hash: SecretGenerator.sha256Hex(token))
+        try await revoke(token: token)
     }
 
     /// Issues a web-session token for a signed-in person (all user scopes).
@@ -164,7 +170,14 @@ public struct OAuthService: Sendable {
               SecretGenerator.constantTimeEquals(SecretGenerator.sha256Hex(clientSecret), app.clientSecretHash) else {
             throw ChorusError.forbidden("Client authentication failed")
         }
-        try await database.revokeToken(hash: SecretGenerator.sha256Hex(token))
+        try await revoke(token: token)
+    }
+
+    /// Deletes a token and ends the streams it opened.
+    func revoke(token: String) async throws {
+        if let id = try await database.revokeToken(hash: SecretGenerator.sha256Hex(token)) {
+            streams.close(tokenIDs: [id])
+        }
     }
 
     /// Resolves a bearer token; 401 when unknown, revoked or its account deactivated.
