@@ -58,11 +58,9 @@ extension AppDatabase {
     /// sessions"). Returns the ids of those that ended.
     public func revokeOtherSessions(accountID: Int64, keepTokenID: Int64, actorIP: String?) async throws -> [Int64] {
         try await write { db in
-            let ended = try Int64.fetchAll(db, sql: "DELETE FROM access_tokens WHERE account_id = ? AND kind = 'session' AND id <> ? RETURNING id",
-                                           arguments: [accountID, keepTokenID])
+            let ended = try self.revokeTokens(db, accountID: accountID, keeping: keepTokenID, sessionsOnly: true)
             try self.appendAudit(db, actorID: accountID, action: "session.signed_out_elsewhere", subject: "account:\(accountID)",
                                  detail: ["sessions": ended.count], ip: actorIP)
-            try self.appendTokensRevoked(db, ended)
             return ended
         }
     }
@@ -75,6 +73,17 @@ extension AppDatabase {
             try self.appendTokensRevoked(db, id.map { [$0] } ?? [])
             return id
         }
+    }
+
+    /// Deletes the tokens of an account (only its web sessions with
+    /// `sessionsOnly`) but `keepTokenID`, and tells every node. Returns the
+    /// ids of those that ended.
+    func revokeTokens(_ db: Database, accountID: Int64, keeping keepTokenID: Int64?, sessionsOnly: Bool) throws -> [Int64] {
+        let ended = try Int64.fetchAll(db, sql: "DELETE FROM access_tokens WHERE account_id = ? AND id IS NOT ?"
+                                           + (sessionsOnly ? " AND kind = 'session'" : "") + " RETURNING id",
+                                       arguments: [accountID, keepTokenID])
+        try appendTokensRevoked(db, ended)
+        return ended
     }
 
     /// Tells every node that these tokens are gone, so that the streams

@@ -16,10 +16,6 @@ struct WebSessionTests {
         WebSession(token: token, principal: Principal(tokenID: 0, account: account, scopes: ScopeSet([]), appID: nil), account: account).csrf
     }
 
-    func isSignedOut(_ response: ChorusTestSupport.TestResponse) -> Bool {
-        response.status == 303 && response.headers[.location] == "/login"
-    }
-
     // MARK: Tests
 
     @Test func onlySessionTokensOpenWebPages() async throws {
@@ -39,7 +35,7 @@ struct WebSessionTests {
                 let cookie = "chorus_session=\(token)"
                 for path in ["/public", "/", "/admin", "/settings"] {
                     let page = try await client.call(.get, path, headers: [.cookie: cookie])
-                    #expect(isSignedOut(page), "\(name) \(path)")
+                    #expect(page.sendsToSignIn, "\(name) \(path)")
                     #expect(!page.text.contains("全公司内部消息"), "\(name) \(path)")
                 }
                 // Live updates: refused at once rather than left open.
@@ -52,7 +48,7 @@ struct WebSessionTests {
                 // Even with the form token its holder can compute, the form is not run.
                 let posted = try await client.call(.post, "/statuses", form: ["status": "posted by \(name)", "csrf": formToken(for: token, account: account)],
                                                    headers: [.cookie: cookie])
-                #expect(isSignedOut(posted), "\(name)")
+                #expect(posted.sendsToSignIn, "\(name)")
             }
         }
         let company = try await fixture.services.timelines.company(viewer: admin, page: Page())

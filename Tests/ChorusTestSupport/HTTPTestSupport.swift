@@ -93,6 +93,9 @@ extension TestClientProtocol {
 }
 
 extension TestResponse {
+    /// Whether the answer sends the browser to sign in (as to anyone without a session).
+    public var sendsToSignIn: Bool { status == 303 && headers[.location] == "/login" }
+
     /// The session's form token in a signed-in page (the `csrf` field).
     public var csrf: String? {
         guard let range = text.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else { return nil }

@@ -664,7 +664,8 @@ struct WebController {
                     return redirect("/settings?done=settings_saved")
                 case "password":
                     try await services.accounts.changePassword(accountID: session.account.id, current: params.string("current_password") ?? "",
-                                                               new: params.string("new_password") ?? "")
+                                                               new: params.string("new_password") ?? "", keeping: session.principal.tokenID,
+                                                               address: context.remoteAddress)
                     return redirect("/settings?done=settings_password_changed")
                 default:
                     let ended = try await services.oauth.endOtherSessions(session.principal, address: context.remoteAddress)

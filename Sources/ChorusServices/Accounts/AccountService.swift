@@ -88,12 +88,15 @@ public struct AccountService: Sendable {
         return account
     }
 
-    /// Changes a password after checking the current one.
-    public func changePassword(accountID: Int64, current: String, new: String) async throws {
+    /// Changes a password after checking the current one, and ends every
+    /// other session and app token of the person (as Mastodon does): only
+    /// the token that made the change (`keeping`) still works.
+    public func changePassword(accountID: Int64, current: String, new: String, keeping tokenID: Int64?, address: String?) async throws {
         guard let account = try await database.account(id: accountID), let hash = account.passwordHash else { throw ChorusError.notFound() }
         guard await verifyOffLoop(current, encoded: hash) else { throw ChorusError.unprocessable("The current password is wrong") }
         try Self.validatePassword(new)
-        try await database.setPasswordHash(accountID: accountID, hash: try await hashOffLoop(new))
+        let ended = try await database.setPasswordHash(accountID: accountID, hash: try await hashOffLoop(new), keepTokenID: tokenID, actorIP: address)
+        streams.close(tokenIDs: ended)
     }
 
     public func account(id: Int64) async throws -> AccountRecord {
