@@ -16,6 +16,10 @@ public struct ChorusConfig: Sendable {
     /// A test aid: the export worker exits right after an external call
     /// succeeded and before recording it, to prove that nothing is posted twice.
     public var bridgeCrashAfterExternalCall = false
+    /// Seconds a web session may go unused before it ends.
+    public var sessionIdleTimeout: TimeInterval = 14 * 86_400
+    /// Seconds after signing in that a web session ends, however much it is used.
+    public var sessionLifetime: TimeInterval = 90 * 86_400
 
     public init(baseURL: String, title: String = "Chorus", inviteLifetime: TimeInterval = 7 * 24 * 3600,
                 hookRetrySchedule: RetrySchedule = .standard) {
@@ -24,6 +28,9 @@ public struct ChorusConfig: Sendable {
         self.inviteLifetime = inviteLifetime
         self.hookRetrySchedule = hookRetrySchedule
     }
+
+    /// The rule the two session settings make.
+    public var sessionPolicy: SessionPolicy { SessionPolicy(idleTimeout: sessionIdleTimeout, lifetime: sessionLifetime) }
 
     /// The host name part of the base URL (Mastodon's `uri`/`domain`).
     public var domain: String {

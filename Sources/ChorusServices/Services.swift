@@ -38,7 +38,7 @@ public struct Services: Sendable {
         let accounts = AccountService(database: database, hasher: hasher, limiter: limiter ?? LoginRateLimiter(clock: clock), config: config,
                                       clock: clock, streams: streams)
         self.accounts = accounts
-        self.oauth = OAuthService(database: database, accounts: accounts, clock: clock, streams: streams)
+        self.oauth = OAuthService(database: database, accounts: accounts, clock: clock, streams: streams, sessionPolicy: config.sessionPolicy)
         self.statuses = StatusService(database: database, config: config)
         self.timelines = TimelineService(database: database)
         self.follows = FollowService(database: database)

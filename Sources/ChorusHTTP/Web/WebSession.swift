@@ -23,11 +23,12 @@ struct WebSession: Sendable {
         return Data(mac).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The session of a request's cookie, if it is a session token and its
-    /// person active; any other token is treated as no cookie at all.
-    static func current(_ request: Request, services: Services) async -> WebSession? {
+    /// The session of a request's cookie, if it is a live session token and
+    /// its person active; any other token is treated as no cookie at all.
+    /// `context` gives the client's address for the list of sessions.
+    static func current(_ request: Request, context: AppRequestContext?, services: Services) async -> WebSession? {
         guard let token = request.cookies[cookieName]?.value, !token.isEmpty,
-              let principal = try? await services.oauth.authenticateSession(token: token),
+              let principal = try? await services.oauth.authenticateSession(token: token, client: client(request, context)),
               let account = principal.account else { return nil }
         return WebSession(token: token, principal: principal, account: account)
     }
@@ -38,9 +39,15 @@ struct WebSession: Sendable {
         return SecretGenerator.constantTimeEquals(submitted, csrf)
     }
 
-    /// The session cookie.
-    static func cookie(_ value: String, config: ChorusConfig, maxAge: Int? = 30 * 86_400) -> Cookie {
-        .chorus(cookieName, value, maxAge: maxAge, config: config)
+    /// The session cookie; the browser keeps it as long as a session can
+    /// last at all (the server ends it sooner when it goes unused).
+    static func cookie(_ value: String, config: ChorusConfig, maxAge: Int? = nil) -> Cookie {
+        .chorus(cookieName, value, maxAge: maxAge ?? Int(config.sessionLifetime), config: config)
+    }
+
+    /// The browser and address a request comes from.
+    static func client(_ request: Request, _ context: AppRequestContext?) -> SessionClient {
+        SessionClient(address: context?.remoteAddress, userAgent: request.headers[.userAgent])
     }
 }
 

@@ -1,0 +1,40 @@
+import ChorusCore
+import Foundation
+import GRDB
+
+/// Web sessions: the tokens of kind `session` behind browsers' cookies.
+extension AppDatabase {
+    /// The web sessions of an account, most recently used first.
+    public func sessions(accountID: Int64) async throws -> [AccessTokenRecord] {
+        try await read { db in
+            try AccessTokenRecord.fetchAll(db, sql: """
+                SELECT * FROM access_tokens WHERE account_id = ? AND kind = 'session'
+                ORDER BY coalesce(last_used_at, created_at) DESC, id DESC
+                """, arguments: [accountID])
+        }
+    }
+
+    /// Writes down a use of a session (when, from where, with what), unless
+    /// one was written after `notBefore`: of requests arriving together, one
+    /// writes. A missing address or browser keeps the last known one.
+    public func recordSessionUse(tokenID: Int64, at now: Date, notBefore: Date, address: String?, userAgent: String?) async throws {
+        try await write { db in
+            try db.run("""
+                UPDATE access_tokens SET last_used_at = ?, ip = coalesce(?, ip), user_agent = coalesce(?, user_agent)
+                WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)
+                """, arguments: [now, address, userAgent, tokenID, notBefore])
+        }
+    }
+
+    /// Ends one web session of an account; false when the account has no
+    /// session with this id (someone else's included), and nothing changes.
+    public func revokeSession(id: Int64, accountID: Int64, actorIP: String?) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE id = ? AND account_id = ? AND kind = 'session'", arguments: [id, accountID])
+            guard db.changesCount > 0 else { return false }
+            try self.appendAudit(db, actorID: accountID, action: "session.signed_out", subject: "session:\(id)", ip: actorIP)
+            try self.appendTokensRevoked(db, [id])
+            return true
+        }
+    }
+}
