@@ -68,7 +68,7 @@ public struct Services: Sendable {
 
     /// The background worker that feeds live streams from the outbox.
     public func outboxRelay(logger: Logger) -> OutboxRelay {
-        OutboxRelay(database: database, hub: streams, logger: logger)
+        OutboxRelay(database: database, hub: streams, logger: logger, sessionPolicy: config.sessionPolicy)
     }
 
     public func homeFeedWarmer(logger: Logger) -> HomeFeedWarmer {

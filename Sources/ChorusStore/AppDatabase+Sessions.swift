@@ -26,6 +26,21 @@ extension AppDatabase {
         }
     }
 
+    /// Deletes the web sessions that are past their time: they stopped
+    /// working already, and their browser and address need not be kept.
+    /// Returns how many went.
+    @discardableResult
+    public func pruneExpiredSessions(idleTimeout: TimeInterval, lifetime: TimeInterval) async throws -> Int {
+        let now = now()
+        return try await write { db in
+            let ended = try Int64.fetchAll(db, sql: """
+                DELETE FROM access_tokens WHERE kind = 'session' AND (created_at <= ? OR coalesce(last_used_at, created_at) <= ?) RETURNING id
+                """, arguments: [now.addingTimeInterval(-lifetime), now.addingTimeInterval(-idleTimeout)])
+            try self.appendTokensRevoked(db, ended)
+            return ended.count
+        }
+    }
+
     /// Ends one web session of an account; false when the account has no
     /// session with this id (someone else's included), and nothing changes.
     public func revokeSession(id: Int64, accountID: Int64, actorIP: String?) async throws -> Bool {

@@ -46,6 +46,24 @@ struct SessionLifetimeTests {
         }
     }
 
+    @Test func expiredSessionsArePrunedWithTheirBrowserAndAddress() async throws {
+        let clock = TestClock()
+        let fixture = try TestFixture(clock: clock)
+        let alice = try await fixture.user("alice")
+        let client = SessionClient(address: "10.0.0.7", userAgent: Self.firefoxOnWindows)
+        _ = try await fixture.services.oauth.issueSession(accountID: alice.id, client: client)
+        clock.advance(days: 10)
+        let recent = try await fixture.services.oauth.issueSession(accountID: alice.id, client: client)
+        let appToken = try await fixture.token(for: alice)
+        clock.advance(days: 5)
+        let policy = fixture.services.config.sessionPolicy
+        #expect(try await fixture.database.pruneExpiredSessions(idleTimeout: policy.idleTimeout, lifetime: policy.lifetime) == 1)
+        let left = try await fixture.database.sessions(accountID: alice.id)
+        #expect(try await left.map(\.id) == [tokenID(recent.token, fixture)])
+        // App tokens are not sessions: they stay.
+        #expect(try await fixture.services.oauth.authenticate(bearer: appToken).kind == .oauth)
+    }
+
     @Test func lastUseIsWrittenAtMostOnceAMinute() async throws {
         let clock = TestClock()
         let fixture = try TestFixture(clock: clock)
