@@ -68,28 +68,25 @@ extension AppDatabase {
     /// Deletes one token; returns its id if it existed.
     @discardableResult
     public func revokeToken(hash: String) async throws -> Int64? {
-        try await write { db in
-            let id = try Int64.fetchOne(db, sql: "DELETE FROM access_tokens WHERE token_hash = ? RETURNING id", arguments: [hash])
-            try self.appendTokensRevoked(db, id.map { [$0] } ?? [])
-            return id
-        }
+        try await write { db in try self.deleteTokens(db, where: "token_hash = ?", arguments: [hash]).first }
     }
 
     /// Deletes the tokens of an account (only its web sessions with
     /// `sessionsOnly`) but `keepTokenID`, and tells every node. Returns the
     /// ids of those that ended.
     func revokeTokens(_ db: Database, accountID: Int64, keeping keepTokenID: Int64?, sessionsOnly: Bool) throws -> [Int64] {
-        let ended = try Int64.fetchAll(db, sql: "DELETE FROM access_tokens WHERE account_id = ? AND id IS NOT ?"
-                                           + (sessionsOnly ? " AND kind = 'session'" : "") + " RETURNING id",
-                                       arguments: [accountID, keepTokenID])
-        try appendTokensRevoked(db, ended)
-        return ended
+        try deleteTokens(db, where: "account_id = ? AND id IS NOT ?" + (sessionsOnly ? " AND kind = 'session'" : ""),
+                         arguments: [accountID, keepTokenID])
     }
 
-    /// Tells every node that these tokens are gone, so that the streams
-    /// they opened end there too (`StreamHub`).
-    func appendTokensRevoked(_ db: Database, _ ids: [Int64]) throws {
-        guard !ids.isEmpty else { return }
-        try appendEvent(db, type: "tokens.revoked", payload: ["token_ids": ids])
+    /// Deletes the tokens `condition` selects and tells every node that they
+    /// are gone, so that the streams they opened end there too
+    /// (`StreamHub`). Returns their ids. (Selected, then deleted by id:
+    /// `DELETE … RETURNING` needs SQLite 3.35.)
+    func deleteTokens(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Int64] {
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM access_tokens WHERE " + condition, arguments: arguments)
+        for id in ids { try db.run("DELETE FROM access_tokens WHERE id = ?", arguments: [id]) }
+        if !ids.isEmpty { try appendEvent(db, type: "tokens.revoked", payload: ["token_ids": ids]) }
+        return ids
     }
 }

@@ -33,11 +33,8 @@ extension AppDatabase {
     public func pruneExpiredSessions(idleTimeout: TimeInterval, lifetime: TimeInterval) async throws -> Int {
         let now = now()
         return try await write { db in
-            let ended = try Int64.fetchAll(db, sql: """
-                DELETE FROM access_tokens WHERE kind = 'session' AND (created_at <= ? OR coalesce(last_used_at, created_at) <= ?) RETURNING id
-                """, arguments: [now.addingTimeInterval(-lifetime), now.addingTimeInterval(-idleTimeout)])
-            try self.appendTokensRevoked(db, ended)
-            return ended.count
+            try self.deleteTokens(db, where: "kind = 'session' AND (created_at <= ? OR coalesce(last_used_at, created_at) <= ?)",
+                                  arguments: [now.addingTimeInterval(-lifetime), now.addingTimeInterval(-idleTimeout)]).count
         }
     }
 
@@ -45,10 +42,10 @@ extension AppDatabase {
     /// session with this id (someone else's included), and nothing changes.
     public func revokeSession(id: Int64, accountID: Int64, actorIP: String?) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM access_tokens WHERE id = ? AND account_id = ? AND kind = 'session'", arguments: [id, accountID])
-            guard db.changesCount > 0 else { return false }
+            guard try !self.deleteTokens(db, where: "id = ? AND account_id = ? AND kind = 'session'", arguments: [id, accountID]).isEmpty else {
+                return false
+            }
             try self.appendAudit(db, actorID: accountID, action: "session.signed_out", subject: "session:\(id)", ip: actorIP)
-            try self.appendTokensRevoked(db, [id])
             return true
         }
     }
