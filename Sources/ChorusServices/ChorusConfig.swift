@@ -22,6 +22,10 @@ public struct ChorusConfig: Sendable {
     public var streamsPerAccount = 16
     /// How many streams one WebSocket may subscribe to.
     public var subscriptionsPerSocket = 16
+    /// Seconds a web session may go unused before it ends.
+    public var sessionIdleTimeout: TimeInterval = 14 * 86_400
+    /// Seconds after signing in that a web session ends, however much it is used.
+    public var sessionLifetime: TimeInterval = 90 * 86_400
 
     public init(baseURL: String, title: String = "Chorus", inviteLifetime: TimeInterval = 7 * 24 * 3600,
                 hookRetrySchedule: RetrySchedule = .standard) {
@@ -30,6 +34,9 @@ public struct ChorusConfig: Sendable {
         self.inviteLifetime = inviteLifetime
         self.hookRetrySchedule = hookRetrySchedule
     }
+
+    /// The rule the two session settings make.
+    public var sessionPolicy: SessionPolicy { SessionPolicy(idleTimeout: sessionIdleTimeout, lifetime: sessionLifetime) }
 
     /// The host name part of the base URL (Mastodon's `uri`/`domain`).
     public var domain: String {

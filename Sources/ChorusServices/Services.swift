@@ -33,17 +33,18 @@ public struct Services: Sendable {
         self.config = config
         self.database = database
         self.clock = clock
+        let streams = StreamHub()
+        self.streams = streams
         let accounts = AccountService(database: database, hasher: hasher, limiter: limiter ?? LoginRateLimiter(clock: clock),
-                                      hashGate: hashGate, config: config, clock: clock)
+                                      hashGate: hashGate, config: config, clock: clock, streams: streams)
         self.accounts = accounts
-        self.oauth = OAuthService(database: database, accounts: accounts, clock: clock)
+        self.oauth = OAuthService(database: database, accounts: accounts, clock: clock, streams: streams, sessionPolicy: config.sessionPolicy)
         self.statuses = StatusService(database: database, config: config)
         self.timelines = TimelineService(database: database)
         self.follows = FollowService(database: database)
         self.notifications = NotificationService(database: database)
         self.search = SearchService(database: database)
         self.teams = TeamService(database: database, clock: clock)
-        self.streams = StreamHub()
         let outbound = OutboundPolicy()
         self.outbound = outbound
         let transport = makeTransport?(outbound) ?? UnconfiguredTransport()
@@ -67,7 +68,7 @@ public struct Services: Sendable {
 
     /// The background worker that feeds live streams from the outbox.
     public func outboxRelay(logger: Logger) -> OutboxRelay {
-        OutboxRelay(database: database, hub: streams, logger: logger)
+        OutboxRelay(database: database, hub: streams, logger: logger, sessionPolicy: config.sessionPolicy)
     }
 
     public func homeFeedWarmer(logger: Logger) -> HomeFeedWarmer {

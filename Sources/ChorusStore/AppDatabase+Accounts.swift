@@ -99,9 +99,17 @@ extension AppDatabase {
         }
     }
 
-    public func setPasswordHash(accountID: Int64, hash: String) async throws {
+    /// Sets a new password and, in the same transaction, ends every token
+    /// and session of the account but `keepTokenID` (the one that changed
+    /// it), as whoever knew the old password may hold them. Returns the ids
+    /// of the tokens that ended.
+    public func setPasswordHash(accountID: Int64, hash: String, keepTokenID: Int64?, actorIP: String?) async throws -> [Int64] {
         try await write { db in
             try db.execute(sql: "UPDATE accounts SET password_hash = ? WHERE id = ?", arguments: [hash, accountID])
+            let ended = try self.revokeTokens(db, accountID: accountID, keeping: keepTokenID, sessionsOnly: false)
+            try self.appendAudit(db, actorID: accountID, action: "account.password_changed", subject: "account:\(accountID)",
+                                 detail: ["tokens_ended": ended.count], ip: actorIP)
+            return ended
         }
     }
 

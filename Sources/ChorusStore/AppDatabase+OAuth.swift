@@ -64,24 +64,38 @@ extension AppDatabase {
     }
 
     /// Ends every web session of an account but one ("sign out other
-    /// sessions"); their open streams close. Returns how many ended.
-    public func revokeOtherSessions(accountID: Int64, keepTokenID: Int64, actorIP: String?) async throws -> Int {
+    /// sessions"). Returns the ids of those that ended.
+    public func revokeOtherSessions(accountID: Int64, keepTokenID: Int64, actorIP: String?) async throws -> [Int64] {
         try await write { db in
-            try db.execute(sql: "DELETE FROM access_tokens WHERE account_id = ? AND kind = 'session' AND id <> ?", arguments: [accountID, keepTokenID])
-            let ended = db.changesCount
+            let ended = try self.revokeTokens(db, accountID: accountID, keeping: keepTokenID, sessionsOnly: true)
             try self.appendAudit(db, actorID: accountID, action: "session.signed_out_elsewhere", subject: "account:\(accountID)",
-                                 detail: ["sessions": ended], ip: actorIP)
-            try self.appendEvent(db, type: "account.sessions_revoked", payload: ["account_id": accountID])
+                                 detail: ["sessions": ended.count], ip: actorIP)
             return ended
         }
     }
 
-    /// Deletes one token; true if it existed.
+    /// Deletes one token; returns its id if it existed.
     @discardableResult
-    public func revokeToken(hash: String) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [hash])
-            return db.changesCount > 0
-        }
+    public func revokeToken(hash: String) async throws -> Int64? {
+        try await write { db in try self.deleteTokens(db, where: "token_hash = ?", arguments: [hash]).first }
+    }
+
+    /// Deletes the tokens of an account (only its web sessions with
+    /// `sessionsOnly`) but `keepTokenID`, and tells every node. Returns the
+    /// ids of those that ended.
+    func revokeTokens(_ db: Database, accountID: Int64, keeping keepTokenID: Int64?, sessionsOnly: Bool) throws -> [Int64] {
+        try deleteTokens(db, where: "account_id = ? AND id IS NOT ?" + (sessionsOnly ? " AND kind = 'session'" : ""),
+                         arguments: [accountID, keepTokenID])
+    }
+
+    /// Deletes the tokens `condition` selects and tells every node that they
+    /// are gone, so that the streams they opened end there too
+    /// (`StreamHub`). Returns their ids. (Selected, then deleted by id:
+    /// `DELETE … RETURNING` needs SQLite 3.35.)
+    func deleteTokens(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Int64] {
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM access_tokens WHERE " + condition, arguments: arguments)
+        for id in ids { try db.run("DELETE FROM access_tokens WHERE id = ?", arguments: [id]) }
+        if !ids.isEmpty { try appendEvent(db, type: "tokens.revoked", payload: ["token_ids": ids]) }
+        return ids
     }
 }

@@ -94,6 +94,8 @@ struct Serve: AsyncParsableCommand {
                 guard let count = Int(raw), count > 0 else { throw ChorusError.badRequest("CHORUS_STREAMS_PER_ACCOUNT must be a positive number") }
                 config.streamsPerAccount = count
             }
+            if let days = try Serve.days("CHORUS_SESSION_IDLE_DAYS") { config.sessionIdleTimeout = days * 86_400 }
+            if let days = try Serve.days("CHORUS_SESSION_MAX_DAYS") { config.sessionLifetime = days * 86_400 }
             config.bridgeCrashAfterExternalCall = ProcessInfo.processInfo.environment["CHORUS_FAILPOINT"] == "bridge-after-external-call"
             let services = Services(config: config, database: database, transport: { HTTPWebhookTransport(policy: $0) })
             try await services.apps.loadAllowlist()
@@ -119,6 +121,15 @@ struct Serve: AsyncParsableCommand {
             Chorus.say("Chorus \(ChorusVersion.current) serving on \(base)")
             try await app.runService()
         }
+    }
+
+    /// A positive number of days from the environment variable `name`, if it is set.
+    static func days(_ name: String) throws -> Double? {
+        guard let raw = ProcessInfo.processInfo.environment[name] else { return nil }
+        guard let days = Double(raw.trimmingCharacters(in: .whitespaces)), days.isFinite, days > 0 else {
+            throw ChorusError.badRequest("\(name) must be a positive number of days, such as 14")
+        }
+        return days
     }
 }
 

@@ -86,7 +86,7 @@ struct CredentialMatrixTests {
         var manifest = AppManifest(name: "Falcon bot")
         manifest.teamID = team.id
         let bot = try await fixture.services.apps.install(manifest, by: owner)
-        let session = try await fixture.services.oauth.issueSession(accountID: mia.id).token
+        let session = try await fixture.services.oauth.issueSession(accountID: mia.id, client: SessionClient(address: "127.0.0.1", userAgent: "Test")).token
         let post = try await fixture.post(owner, "company news for everyone").status.id
         return CredentialWorld(fixture: fixture, credentials: [
             .session: session,

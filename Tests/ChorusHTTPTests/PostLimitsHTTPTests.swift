@@ -45,7 +45,7 @@ struct PostLimitsHTTPTests {
     @Test func theComposePageShowsTheByteCapInTheReadersLanguage() async throws {
         let fixture = try TestFixture()
         let bob = try await fixture.user("bob")
-        let cookie = "chorus_session=" + (try await fixture.services.oauth.issueSession(accountID: bob.id)).token
+        let cookie = try await fixture.sessionCookie(for: bob)
         try await TestAPI(fixture).run { client in
             let home = try await client.call(.get, "/", headers: [.cookie: cookie, .acceptLanguage: "zh-CN"])
             let range = try #require(home.text.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression))

@@ -34,7 +34,7 @@ struct TagPrivacyHTTPTests {
         for name in ["mia", "nora"] {
             let account = try await fixture.user(name)
             tokens[name] = try await fixture.token(for: account)
-            cookies[name] = "chorus_session=" + (try await fixture.services.oauth.issueSession(accountID: account.id)).token
+            cookies[name] = try await fixture.sessionCookie(for: account)
             if name == "mia" { _ = try await fixture.services.teams.addMember(teamID: team.id, accountID: account.id, role: .member, by: owner) }
         }
         return World(fixture: fixture, owner: owner, teamID: team.id, tokens: tokens, cookies: cookies)

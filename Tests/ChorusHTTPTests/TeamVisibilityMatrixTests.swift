@@ -142,7 +142,7 @@ struct TeamVisibilityMatrixTests {
         for (viewer, account) in accounts {
             let scopes = viewer == .companyAdmin ? "read write follow admin:read admin:write" : "read write follow"
             tokens[viewer] = try await fixture.token(for: account, scopes: scopes)
-            cookies[viewer] = "chorus_session=" + (try await services.oauth.issueSession(accountID: account.id)).token
+            cookies[viewer] = try await fixture.sessionCookie(for: account)
             _ = try await services.follows.follow(owner.id, by: account)
             if viewer != .removedMember { _ = try await services.follows.follow(accounts[.removedMember]!.id, by: account) }
         }

@@ -2,6 +2,7 @@ import ChorusCore
 import ChorusServices
 import ChorusStore
 import ChorusTestSupport
+import Synchronization
 import Testing
 
 @Suite("Accounts: creation, sign-in, roles, deactivation, invites")
@@ -109,6 +110,48 @@ struct AccountServiceTests {
         #expect(account.email == "new@example.com")
         await #expect(throws: ChorusError.self) {
             try await fixture.services.accounts.acceptInvite(token: token, username: "second", password: TestFixture.password, displayName: nil)
+        }
+    }
+}
+
+/// A password hasher that counts how often it verified, so a test can prove
+/// that a refused sign-in still spent the hash (and took as long).
+final class CountingHasher: PasswordHasher {
+    let inner = Argon2Hasher(memoryKiB: 64, iterations: 1)
+    private let verified = Mutex(0)
+
+    var verifications: Int { verified.withLock { $0 } }
+
+    func hash(_ password: String) throws -> String { try inner.hash(password) }
+
+    func verify(_ password: String, encoded: String) -> Bool {
+        verified.withLock { $0 += 1 }
+        return inner.verify(password, encoded: encoded)
+    }
+}
+
+@Suite("Sign-in: a deactivated account is refused like a wrong password")
+struct DeactivatedSignInServiceTests {
+    @Test func aDeactivatedAccountSpendsTheHashAndCountsAsAFailure() async throws {
+        let hasher = CountingHasher()
+        let fixture = try TestFixture(limits: .init(perAccount: 2), hasher: hasher)
+        let alice = try await fixture.user("alice")
+        _ = try await fixture.services.accounts.deactivate(accountID: alice.id, actor: nil)
+        let before = hasher.verifications
+        for _ in 0..<2 {
+            await #expect(throws: ChorusError.unauthorized("Invalid username or password")) {
+                _ = try await fixture.services.accounts.authenticate(login: "alice", password: TestFixture.password, address: "10.0.0.1")
+            }
+        }
+        #expect(hasher.verifications == before + 2)
+        // Limited after as many attempts as wrong passwords are.
+        await #expect(throws: ChorusError.self) {
+            do {
+                _ = try await fixture.services.accounts.authenticate(login: "alice", password: TestFixture.password, address: "10.0.0.1")
+            } catch let error as ChorusError {
+                #expect(error.kind == .tooManyRequests)
+                throw error
+            }
         }
     }
 }

@@ -80,3 +80,51 @@ extension TestClientProtocol {
         return try await call(.post, action ?? page, form: fields, headers: extra)
     }
 }
+
+extension TestClientProtocol {
+    /// Signs in through the web form; returns the session cookie ("name=value").
+    public func signIn(_ username: String, password: String = TestFixture.password, headers: HTTPFields = [:]) async throws -> String {
+        let response = try await submit("/login", form: ["username": username, "password": password], headers: headers)
+        guard response.status == 303, let cookie = response.headers[.setCookie], cookie.hasPrefix("chorus_session=") else {
+            throw TestSupportError("signing in as \(username) answered \(response.status)")
+        }
+        return String(cookie.prefix { $0 != ";" })
+    }
+}
+
+extension TestResponse {
+    /// Whether the answer sends the browser to sign in (as to anyone without a session).
+    public var sendsToSignIn: Bool { status == 303 && headers[.location] == "/login" }
+
+    /// The session's form token in a signed-in page (the `csrf` field).
+    public var csrf: String? {
+        guard let range = text.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else { return nil }
+        return String(text[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+    }
+}
+
+/// A helper's precondition did not hold (the test fails with this reason).
+public struct TestSupportError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A request running in the background: `ended` is set once it answered.
+public struct BackgroundRequest: Sendable {
+    public let ended: Flag
+    public let task: Task<TestResponse?, Never>
+}
+
+extension TestClientProtocol {
+    /// Opens a stream in the background (a streaming request only answers
+    /// once the server ends it). Cancel its task when done.
+    public func openStream(_ path: String, token: String? = nil, cookie: String? = nil) -> BackgroundRequest {
+        let ended = Flag()
+        let task = Task {
+            let response = try? await call(.get, path, token: token, headers: cookie.map { [.cookie: $0] } ?? [:])
+            ended.set()
+            return response
+        }
+        return BackgroundRequest(ended: ended, task: task)
+    }
+}

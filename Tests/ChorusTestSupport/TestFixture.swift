@@ -12,11 +12,14 @@ public struct TestFixture: Sendable {
     public static let password = "correct horse battery"
     public static let baseURL = "https://chorus.test"
 
+    /// `clock` is the time of the whole Chorus (pass a `TestClock` to move it);
+    /// `hasher` defaults to cheap argon2id.
     public init(limits: LoginRateLimiter.Limits = .init(), transport: (any WebhookTransport)? = nil,
-                retrySchedule: RetrySchedule = .standard) throws {
-        let database = try AppDatabase.inMemory()
+                retrySchedule: RetrySchedule = .standard, clock: any ChorusClock = SystemClock(),
+                hasher: any PasswordHasher = Argon2Hasher(memoryKiB: 64, iterations: 1)) throws {
+        let database = try AppDatabase.inMemory(clock: clock)
         services = Services(config: ChorusConfig(baseURL: TestFixture.baseURL, hookRetrySchedule: retrySchedule), database: database,
-                            hasher: Argon2Hasher(memoryKiB: 64, iterations: 1), limiter: LoginRateLimiter(limits: limits),
+                            hasher: hasher, limiter: LoginRateLimiter(limits: limits, clock: clock), clock: clock,
                             transport: transport.map { transport in { _ in transport } })
     }
 
@@ -44,6 +47,12 @@ public struct TestFixture: Sendable {
         request.password = TestFixture.password
         request.scope = scopes
         return try await services.oauth.issueToken(request, address: "127.0.0.1").token
+    }
+
+    /// A web session's cookie (`chorus_session=…`) for `account`, as signing in makes it.
+    public func sessionCookie(for account: AccountRecord) async throws -> String {
+        let session = try await services.oauth.issueSession(accountID: account.id, client: SessionClient(address: "127.0.0.1", userAgent: "Tests"))
+        return "chorus_session=" + session.token
     }
 
     /// Queues app deliveries for every outbox event so far.

@@ -97,7 +97,7 @@ struct OAuthController {
         page["scopes"] = scopes
         page["username"] = params.string("username") ?? ""
         page["error"] = error
-        let finish = FormGuard.protect(request, &page)
+        let finish = FormGuard.protect(request, &page, config: services.config)
         return finish(pages.render("authorize", page, status: status))
     }
 

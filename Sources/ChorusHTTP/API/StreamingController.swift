@@ -83,7 +83,7 @@ struct StreamingController {
     func sse(_ request: Request, context: AuthenticatedContext, stream: String) async throws -> Response {
         let kind = try StreamRenderer.kind(stream: stream, tag: Params(query: request).string("tag"))
         let viewer = try context.user(StreamRenderer.scope(for: kind))
-        let messages = services.streams.subscribe(accountID: viewer.id, kind: kind)
+        let messages = services.streams.subscribe(accountID: viewer.id, tokenID: context.principal.tokenID, kind: kind)
         let renderer = renderer
         return StreamingController.eventStream(messages) { message in
             guard let (event, payload) = await renderer.render(message, for: viewer) else { return nil }
@@ -169,18 +169,21 @@ enum WebSocketStreaming {
             }
             let initial = requested
             return .upgrade(responseHeaders) { inbound, outbound, _ in
-                try await session(services: services, renderer: renderer, viewer: viewer, principal: principal,
+                try await session(services: services, renderer: renderer, viewer: viewer, token: token, principal: principal,
                                   initial: initial, inbound: inbound, outbound: outbound)
             }
         }
     }
 
-    static func session(services: Services, renderer: StreamRenderer, viewer: AccountRecord, principal: Principal, initial: StreamKind?,
-                        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+    /// Serves one socket. A stream ends (and closes the socket) when its
+    /// token is revoked; a later `subscribe` checks the token again, so a
+    /// revoked token cannot open new streams on a socket it already has.
+    static func session(services: Services, renderer: StreamRenderer, viewer: AccountRecord, token: String, principal: Principal,
+                        initial: StreamKind?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             func listen(_ kind: StreamKind) {
                 group.addTask {
-                    let messages = services.streams.subscribe(accountID: viewer.id, kind: kind)
+                    let messages = services.streams.subscribe(accountID: viewer.id, tokenID: principal.tokenID, kind: kind)
                     for await message in messages {
                         guard let (event, payload) = await renderer.render(message, for: viewer) else { continue }
                         let frame: [String: Any] = ["stream": kind.names, "event": event, "payload": payload]
@@ -198,6 +201,7 @@ enum WebSocketStreaming {
                       object["type"] as? String == "subscribe", let stream = object["stream"] as? String,
                       let kind = try? StreamRenderer.kind(stream: stream, tag: object["tag"] as? String),
                       principal.scopes.allows(StreamRenderer.scope(for: kind)), !subscribed.contains(kind) else { continue }
+                guard (try? await services.oauth.authenticate(bearer: token)) != nil else { break }
                 subscribed.insert(kind)
                 listen(kind)
             }

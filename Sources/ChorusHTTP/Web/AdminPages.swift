@@ -35,14 +35,15 @@ struct AccountPages {
         case refused(Response)
     }
 
-    func administrator(_ request: Request) async -> Gate {
-        await gate(request) { $0 == .admin }
+    func administrator(_ request: Request, context: AppRequestContext? = nil) async -> Gate {
+        await gate(request, context: context) { $0 == .admin }
     }
 
     /// The signed-in person if their role passes `allows`; otherwise the
-    /// sign-in page, or a 403 page.
-    func gate(_ request: Request, allows: (Role) -> Bool) async -> Gate {
-        guard let session = await WebSession.current(request, services: services) else { return .refused(web.redirect("/login")) }
+    /// sign-in page, or a 403 page. Without `context` the session's last
+    /// known address is kept.
+    func gate(_ request: Request, context: AppRequestContext? = nil, allows: (Role) -> Bool) async -> Gate {
+        guard let session = await WebSession.current(request, context: context, services: services) else { return .refused(web.redirect("/login")) }
         guard allows(session.account.role) else {
             let model = await web.page(request, session: session, title: "forbidden_title", path: "/")
             return .refused(pages.message(model, heading: pages.localizer.string("forbidden_title", model.language),
@@ -53,7 +54,7 @@ struct AccountPages {
 
     @Sendable func people(_ request: Request, context: AppRequestContext) async throws -> Response {
         let session: WebSession
-        switch await administrator(request) { case .allowed(let s): session = s; case .refused(let page): return page }
+        switch await administrator(request, context: context) { case .allowed(let s): session = s; case .refused(let page): return page }
         let model = await web.page(request, session: session, title: "admin_title", path: "/admin")
         return try await peoplePage(model, session: session, inviteURL: nil)
     }
@@ -78,7 +79,7 @@ struct AccountPages {
 
     @Sendable func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
         let session: WebSession
-        switch await administrator(request) { case .allowed(let s): session = s; case .refused(let page): return page }
+        switch await administrator(request, context: context) { case .allowed(let s): session = s; case .refused(let page): return page }
         let params = try await Params.from(request, context: context)
         guard session.accepts(params.string("csrf")) else { return await web.badForm(request, session: session) }
         var model = await web.page(request, session: session, title: "admin_title", path: "/admin")
@@ -94,7 +95,7 @@ struct AccountPages {
 
     func change(_ action: String, _ request: Request, context: AppRequestContext) async throws -> Response {
         let session: WebSession
-        switch await administrator(request) { case .allowed(let s): session = s; case .refused(let page): return page }
+        switch await administrator(request, context: context) { case .allowed(let s): session = s; case .refused(let page): return page }
         let params = try await Params.from(request, context: context)
         guard session.accepts(params.string("csrf")) else { return await web.badForm(request, session: session) }
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
@@ -118,7 +119,7 @@ struct AccountPages {
 
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let session: WebSession
-        switch await administrator(request) { case .allowed(let s): session = s; case .refused(let page): return page }
+        switch await administrator(request, context: context) { case .allowed(let s): session = s; case .refused(let page): return page }
         var model = await web.page(request, session: session, title: "admin_title", path: "/admin/audit")
         let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
         let entries = try await services.accounts.auditLog(actor: session.account, page: Page(maxID: maxID, limit: 40))
@@ -144,7 +145,7 @@ struct AccountPages {
     @Sendable func setupForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard try await services.accounts.needsSetup() else { return web.redirect("/login") }
         var model = await formModel(request, kind: "setup", action: "/setup")
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         return finish(pages.render("setup", model))
     }
 
@@ -164,7 +165,7 @@ struct AccountPages {
             return pages.message(model, heading: pages.localizer.string("invite_title", model.language),
                                  message: pages.localizer.string("invite_invalid", model.language), status: .notFound)
         }
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         return finish(pages.render("setup", model))
     }
 
@@ -190,7 +191,7 @@ struct AccountPages {
                              create: (Params, PageModel) async throws -> Response) async throws -> Response {
         let params = try await Params.from(request, context: context)
         var model = await formModel(request, kind: kind, action: action, params: params)
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         guard FormGuard.accepts(request, params) else {
             model["error"] = pages.localizer.string("bad_form", model.language)
             return finish(pages.render("setup", model, status: .forbidden))

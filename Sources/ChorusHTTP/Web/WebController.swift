@@ -41,6 +41,7 @@ struct WebController {
         router.post("settings/profile") { request, context in try await self.saveSettings("profile", request, context: context) }
         router.post("settings/password") { request, context in try await self.saveSettings("password", request, context: context) }
         router.post("settings/sessions") { request, context in try await self.saveSettings("sessions", request, context: context) }
+        router.post("settings/sessions/:id/end", use: endSession)
         router.get("notifications", use: notifications)
         router.get("@{username}", use: profile)
         router.get("@{username}/followers") { request, context in try await self.people(request, context: context, followers: true) }
@@ -57,11 +58,11 @@ struct WebController {
     // MARK: Signing in and out
 
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if await WebSession.current(request, services: services) != nil { return redirect("/") }
+        if await WebSession.current(request, context: context, services: services) != nil { return redirect("/") }
         // An empty database: create the first administrator instead.
         if try await services.accounts.needsSetup() { return redirect("/setup") }
         var model = await page(request, session: nil, title: "sign_in_title", path: "/login")
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         return finish(pages.render("login", model))
     }
 
@@ -70,7 +71,7 @@ struct WebController {
         let username = params.string("username") ?? ""
         var model = await page(request, session: nil, title: "sign_in_title", path: "/login")
         model["username"] = username
-        let finish = FormGuard.protect(request, &model)
+        let finish = FormGuard.protect(request, &model, config: services.config)
         guard FormGuard.accepts(request, params) else {
             model["error"] = pages.localizer.string("bad_form", model.language)
             return finish(pages.render("login", model, status: .forbidden))
@@ -78,7 +79,7 @@ struct WebController {
         do {
             let account = try await services.accounts.authenticate(login: username, password: params.string("password") ?? "",
                                                                    address: context.remoteAddress)
-            let issued = try await services.oauth.issueSession(accountID: account.id)
+            let issued = try await services.oauth.issueSession(accountID: account.id, client: WebSession.client(request, context))
             try await services.database.recordAudit(actorID: account.id, action: "session.signed_in", subject: nil,
                                                     detail: ["via": "web"], ip: context.remoteAddress)
             var response = redirect("/")
@@ -96,10 +97,15 @@ struct WebController {
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await signedInForm(request, context: context) { session, params in
             try await services.oauth.endSession(token: session.token)
-            var response = redirect("/login")
-            response.setCookie(WebSession.cookie("", config: services.config, maxAge: 0))
-            return response
+            return signedOut()
         }
+    }
+
+    /// Back to the sign-in page, with the browser's session cookie dropped.
+    func signedOut() -> Response {
+        var response = redirect("/login")
+        response.setCookie(WebSession.cookie("", config: services.config, maxAge: 0))
+        return response
     }
 
     /// `/language?lang=en&next=/`: remembers the choice (on the account when
@@ -108,19 +114,18 @@ struct WebController {
         let params = Params(query: request)
         let next = localPath(params.string("next")) ?? "/"
         guard let code = params.string("lang"), Localizer.supported.contains(code) else { return redirect(next) }
-        if let session = await WebSession.current(request, services: services) {
+        if let session = await WebSession.current(request, context: context, services: services) {
             _ = try await services.accounts.updateProfile(accountID: session.account.id, displayName: nil, note: nil, locale: code)
         }
         var response = redirect(next)
-        response.setCookie(Cookie(name: WebSession.languageCookie, value: code, maxAge: 365 * 86_400, path: "/",
-                                  secure: services.config.baseURL.hasPrefix("https://"), httpOnly: true, sameSite: .lax))
+        response.setCookie(.chorus(WebSession.languageCookie, code, maxAge: 365 * 86_400, config: services.config))
         return response
     }
 
     // MARK: Home
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let params = Params(query: request)
         var model = await page(request, session: session, title: "home_title", path: "/")
         if params.string("posted") != nil { model["notice"] = pages.localizer.string("posted", model.language) }
@@ -180,7 +185,7 @@ struct WebController {
     // MARK: Company and teams
 
     @Sendable func company(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
         var model = await page(request, session: session, title: "company_title", path: "/public")
         let statuses = try await services.timelines.company(viewer: session.account, page: Page(maxID: maxID, limit: 20))
@@ -193,7 +198,7 @@ struct WebController {
     }
 
     @Sendable func teams(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         var model = await page(request, session: session, title: "teams_title", path: "/teams")
         let views = try await services.teams.teams(viewer: session.account, mine: false)
         model["teams"] = views.map { view in
@@ -206,7 +211,7 @@ struct WebController {
 
     /// A team's page; a private team is a 404 to anyone outside it (like the API).
     @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let slug = context.parameters.get("slug") ?? ""
         let model = await page(request, session: session, title: "teams_title", path: "/teams/\(slug)")
         return try await teamPage(model, slug: slug, session: session, maxID: Params(query: request).string("max_id").flatMap { Int64($0) })
@@ -347,7 +352,7 @@ struct WebController {
     // MARK: Threads and actions
 
     @Sendable func thread(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound() }
         var model = await page(request, session: session, title: "thread", path: request.uri.path)
         if Params(query: request).string("nominated") != nil { model["nominated"] = true }
@@ -434,12 +439,12 @@ struct WebController {
     /// of their home timeline as the HTML of its card (rendered for them,
     /// so they only ever receive what they may see), and deletions.
     @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else {
+        guard let session = await WebSession.current(request, context: context, services: services) else {
             return Response(status: .unauthorized, headers: [.cacheControl: "no-store"])
         }
         let language = await page(request, session: session, title: "home_title", path: "/").language
         let strings = pages.localizer.strings(language)
-        let messages = services.streams.subscribe(accountID: session.account.id, kind: .user)
+        let messages = services.streams.subscribe(accountID: session.account.id, tokenID: session.principal.tokenID, kind: .user)
         let services = services
         return StreamingController.eventStream(messages) { message in
             switch message {
@@ -483,7 +488,7 @@ struct WebController {
     // MARK: Profiles
 
     @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let username = context.parameters.get("username") ?? ""
         var model = await page(request, session: session, title: username, path: "/@\(username)")
         guard let account = try? await services.accounts.account(username: username), account.isActive else {
@@ -515,7 +520,7 @@ struct WebController {
 
     /// Who follows a person, or whom they follow, most recent first.
     func people(_ request: Request, context: AppRequestContext, followers: Bool) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let username = context.parameters.get("username") ?? ""
         let account = try await services.accounts.account(username: username)
         let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
@@ -555,7 +560,7 @@ struct WebController {
     // MARK: Tags, search, notifications
 
     @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let raw = context.parameters.get("tag")?.removingPercentEncoding ?? ""
         let name = Hashtag.normalize(raw)
         let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
@@ -583,7 +588,7 @@ struct WebController {
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let query = Params(query: request).string("q")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         var model = await page(request, session: session, title: "search_title", path: "/search")
         model["navSearch"] = true
@@ -608,7 +613,7 @@ struct WebController {
 
     /// The notification list; opening it marks them read.
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
         var model = await page(request, session: session, title: "notifications_title", path: "/notifications")
         let items = try await services.notifications.list(viewer: session.account, page: Page(maxID: maxID, limit: 20), types: [], excludeTypes: [])
@@ -637,23 +642,56 @@ struct WebController {
     // MARK: Settings
 
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         var model = await page(request, session: session, title: "settings_title", path: "/settings")
         let notice = Params(query: request).string("done")
-        if let notice, ["settings_saved", "settings_password_changed"].contains(notice) {
+        if let notice, ["settings_saved", "settings_password_changed", "settings_session_ended"].contains(notice) {
             model["notice"] = pages.localizer.string(notice, model.language)
         } else if let ended = Params(query: request).string("ended").flatMap({ Int($0) }) {
             model["notice"] = pages.localizer.string("settings_signed_out_others", model.language).replacingOccurrences(of: "{n}", with: String(ended))
         }
-        return settingsPage(model, session: session)
+        return try await settingsPage(model, session: session)
     }
 
-    private func settingsPage(_ model: PageModel, session: WebSession, status: HTTPResponse.Status = .ok) -> Response {
+    private func settingsPage(_ model: PageModel, session: WebSession, status: HTTPResponse.Status = .ok) async throws -> Response {
         var model = model
         let account = session.account
         model["me"] = ["displayName": account.displayName, "note": account.note]
         model["navSettings"] = true
+        model["sessions"] = try await services.oauth.sessions(of: session.principal).map { sessionModel($0, language: model.language) }
+        let days = { (seconds: TimeInterval) in String(format: "%g", (seconds / 86_400 * 10).rounded() / 10) }
+        model["sessionsLifetime"] = pages.localizer.string("settings_sessions_lifetime", model.language)
+            .replacingOccurrences(of: "{idle}", with: days(services.config.sessionIdleTimeout))
+            .replacingOccurrences(of: "{max}", with: days(services.config.sessionLifetime))
         return pages.render("settings", model, status: status)
+    }
+
+    /// One row of the list of sessions: the device in a few words, where, when.
+    func sessionModel(_ session: SessionSummary, language: String) -> [String: Any] {
+        let device = DeviceName(userAgent: session.userAgent)
+        let name: String
+        switch (device.browser, device.system) {
+        case let (browser?, system?):
+            name = pages.localizer.string("settings_session_device", language)
+                .replacingOccurrences(of: "{browser}", with: browser).replacingOccurrences(of: "{system}", with: system)
+        case let (browser?, nil): name = browser
+        case let (nil, system?): name = system
+        case (nil, nil): name = pages.localizer.string("settings_session_unknown_device", language)
+        }
+        let now = services.clock.now()
+        return ["id": String(session.id), "device": name, "current": session.isCurrent,
+                "address": session.address ?? pages.localizer.string("settings_session_address_unknown", language),
+                "signedIn": pages.localizer.moment(session.signedInAt, now: now, language),
+                "lastUsed": pages.localizer.moment(session.lastUsedAt, now: now, language)]
+    }
+
+    /// Ends one of one's own sessions from the list; ending this one is signing out.
+    @Sendable func endSession(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await signedInForm(request, context: context) { session, params in
+            guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw ChorusError.notFound("No such session") }
+            try await services.oauth.endSession(id: id, by: session.principal, address: context.remoteAddress)
+            return id == session.principal.tokenID ? signedOut() : redirect("/settings?done=settings_session_ended")
+        }
     }
 
     func saveSettings(_ form: String, _ request: Request, context: AppRequestContext) async throws -> Response {
@@ -667,7 +705,8 @@ struct WebController {
                     return redirect("/settings?done=settings_saved")
                 case "password":
                     try await services.accounts.changePassword(accountID: session.account.id, current: params.string("current_password") ?? "",
-                                                               new: params.string("new_password") ?? "")
+                                                               new: params.string("new_password") ?? "", keeping: session.principal.tokenID,
+                                                               address: context.remoteAddress)
                     return redirect("/settings?done=settings_password_changed")
                 default:
                     let ended = try await services.oauth.endOtherSessions(session.principal, address: context.remoteAddress)
@@ -676,7 +715,7 @@ struct WebController {
             } catch let error as ChorusError where error.kind == .unprocessable || error.kind == .badRequest {
                 var model = await page(request, session: session, title: "settings_title", path: "/settings")
                 model["error"] = pages.localizer.error(error.message, model.language)
-                return settingsPage(model, session: session, status: .unprocessableContent)
+                return try await settingsPage(model, session: session, status: .unprocessableContent)
             }
         }
     }
@@ -722,7 +761,7 @@ struct WebController {
     /// sign in, and a form without this session's token is refused.
     func signedInForm(_ request: Request, context: AppRequestContext,
                       _ action: (WebSession, Params) async throws -> Response) async throws -> Response {
-        guard let session = await WebSession.current(request, services: services) else { return redirect("/login") }
+        guard let session = await WebSession.current(request, context: context, services: services) else { return redirect("/login") }
         let params = try await Params.from(request, context: context)
         guard session.accepts(params.string("csrf")) else { return await badForm(request, session: session) }
         return try await action(session, params)

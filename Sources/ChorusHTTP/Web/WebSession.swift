@@ -23,11 +23,13 @@ struct WebSession: Sendable {
         return Data(mac).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The session of a request's cookie, if it is valid and its person active.
-    static func current(_ request: Request, services: Services) async -> WebSession? {
+    /// The session of a request's cookie, if it is a live session token and
+    /// its person active; any other token is treated as no cookie at all.
+    /// `context` gives the client's address for the list of sessions.
+    static func current(_ request: Request, context: AppRequestContext?, services: Services) async -> WebSession? {
         guard let token = request.cookies[cookieName]?.value, !token.isEmpty,
-              let principal = try? await services.oauth.authenticate(bearer: token),
-              let account = principal.account, account.isActive else { return nil }
+              let principal = try? await services.oauth.authenticateSession(token: token, client: client(request, context)),
+              let account = principal.account else { return nil }
         return WebSession(token: token, principal: principal, account: account)
     }
 
@@ -37,10 +39,23 @@ struct WebSession: Sendable {
         return SecretGenerator.constantTimeEquals(submitted, csrf)
     }
 
-    /// The session cookie: HttpOnly, SameSite=Lax, Secure behind https.
-    static func cookie(_ value: String, config: ChorusConfig, maxAge: Int? = 30 * 86_400) -> Cookie {
-        Cookie(name: cookieName, value: value, maxAge: maxAge, path: "/", secure: config.baseURL.hasPrefix("https://"),
-               httpOnly: true, sameSite: .lax)
+    /// The session cookie; the browser keeps it as long as a session can
+    /// last at all (the server ends it sooner when it goes unused).
+    static func cookie(_ value: String, config: ChorusConfig, maxAge: Int? = nil) -> Cookie {
+        .chorus(cookieName, value, maxAge: maxAge ?? Int(config.sessionLifetime), config: config)
+    }
+
+    /// The browser and address a request comes from.
+    static func client(_ request: Request, _ context: AppRequestContext?) -> SessionClient {
+        SessionClient(address: context?.remoteAddress, userAgent: request.headers[.userAgent])
+    }
+}
+
+extension Cookie {
+    /// A cookie of Chorus's own: for the whole site, HttpOnly, SameSite=Lax,
+    /// and Secure when the base URL is https, so it never travels in clear.
+    static func chorus(_ name: String, _ value: String, maxAge: Int? = nil, config: ChorusConfig) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: config.baseURL.hasPrefix("https://"), httpOnly: true, sameSite: .lax)
     }
 }
 
@@ -64,13 +79,13 @@ enum FormGuard {
     }
 
     /// Adds the token to a page, and the cookie to its response when new.
-    static func protect(_ request: Request, _ model: inout PageModel) -> (Response) -> Response {
+    static func protect(_ request: Request, _ model: inout PageModel, config: ChorusConfig) -> (Response) -> Response {
         let (value, isNew) = token(request)
         model["formToken"] = value
         return { response in
             guard isNew else { return response }
             var response = response
-            response.setCookie(Cookie(name: cookieName, value: value, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(.chorus(cookieName, value, config: config))
             return response
         }
     }

@@ -10,15 +10,18 @@ public struct AccountService: Sendable {
     let hashGate: HashGate
     let config: ChorusConfig
     let clock: any ChorusClock
+    /// Streams end here when their tokens do.
+    let streams: StreamHub
 
     public init(database: AppDatabase, hasher: any PasswordHasher, limiter: LoginRateLimiter, hashGate: HashGate = HashGate(),
-                config: ChorusConfig, clock: any ChorusClock) {
+                config: ChorusConfig, clock: any ChorusClock, streams: StreamHub) {
         self.database = database
         self.hasher = hasher
         self.limiter = limiter
         self.hashGate = hashGate
         self.config = config
         self.clock = clock
+        self.streams = streams
     }
 
     static let minimumPasswordLength = 8
@@ -76,20 +79,25 @@ public struct AccountService: Sendable {
         let account = try await database.account(login: login)
         let encoded = account?.passwordHash ?? Self.dummyHash
         let matches = try await verifyOffLoop(password, encoded: encoded)
-        guard let account, matches, account.passwordHash != nil else {
+        // A deactivated account fails exactly like a wrong password (same
+        // answer, same count, the hash spent above), or the answer would
+        // confirm that the password was right.
+        guard let account, matches, account.passwordHash != nil, account.isActive else {
             throw ChorusError.unauthorized("Invalid username or password")
         }
-        guard account.isActive else { throw ChorusError.unauthorized("This account has been deactivated") }
         limiter.succeeded(attempt)
         return account
     }
 
-    /// Changes a password after checking the current one.
-    public func changePassword(accountID: Int64, current: String, new: String) async throws {
+    /// Changes a password after checking the current one, and ends every
+    /// other session and app token of the person (as Mastodon does): only
+    /// the token that made the change (`keeping`) still works.
+    public func changePassword(accountID: Int64, current: String, new: String, keeping tokenID: Int64?, address: String?) async throws {
         guard let account = try await database.account(id: accountID), let hash = account.passwordHash else { throw ChorusError.notFound() }
         guard try await verifyOffLoop(current, encoded: hash) else { throw ChorusError.unprocessable("The current password is wrong") }
         try Self.validatePassword(new)
-        try await database.setPasswordHash(accountID: accountID, hash: try await hashOffLoop(new))
+        let ended = try await database.setPasswordHash(accountID: accountID, hash: try await hashOffLoop(new), keepTokenID: tokenID, actorIP: address)
+        streams.close(tokenIDs: ended)
     }
 
     public func account(id: Int64) async throws -> AccountRecord {
@@ -129,7 +137,10 @@ public struct AccountService: Sendable {
             try Self.requireAdmin(actor)
             guard actor.id != accountID else { throw ChorusError.unprocessable("You cannot deactivate your own account") }
         }
-        return try await database.setActive(accountID: accountID, active: false, actorID: actor?.id)
+        let account = try await database.setActive(accountID: accountID, active: false, actorID: actor?.id)
+        // At once on this node; other nodes close theirs from the outbox event.
+        streams.close(accountID: accountID)
+        return account
     }
 
     /// Reactivates an account (its old sessions stay revoked).

@@ -10,11 +10,18 @@ public struct OAuthService: Sendable {
     let database: AppDatabase
     let accounts: AccountService
     let clock: any ChorusClock
+    /// A revoked token's open streams end here at once; other nodes end
+    /// theirs from the `tokens.revoked` outbox event.
+    let streams: StreamHub
+    /// How long web sessions last.
+    let sessionPolicy: SessionPolicy
 
-    public init(database: AppDatabase, accounts: AccountService, clock: any ChorusClock) {
+    public init(database: AppDatabase, accounts: AccountService, clock: any ChorusClock, streams: StreamHub, sessionPolicy: SessionPolicy) {
         self.database = database
         self.accounts = accounts
         self.clock = clock
+        self.streams = streams
+        self.sessionPolicy = sessionPolicy
     }
 
     public static let outOfBand = "urn:ietf:wg:oauth:2.0:oob"
@@ -142,28 +149,19 @@ public struct OAuthService: Sendable {
         }
     }
 
-    func issue(appID: Int64?, accountID: Int64?, scopes: ScopeSet, kind: String = "oauth") async throws -> IssuedToken {
+    /// Issues a token; a web session's also records its browser (`client`).
+    func issue(appID: Int64?, accountID: Int64?, scopes: ScopeSet, kind: TokenKind = .oauth, client: SessionClient? = nil) async throws -> IssuedToken {
         let token = SecretGenerator.token()
         let now = clock.now()
-        _ = try await database.createToken(AccessTokenRecord(tokenHash: SecretGenerator.sha256Hex(token), kind: kind, appId: appID,
-                                                              accountId: accountID, scopes: scopes.description, createdAt: now))
+        var record = AccessTokenRecord(tokenHash: SecretGenerator.sha256Hex(token), kind: kind.rawValue, appId: appID, accountId: accountID,
+                                       scopes: scopes.description, createdAt: now)
+        if let client {
+            record.lastUsedAt = now
+            record.userAgent = client.userAgent
+            record.ip = client.address
+        }
+        _ = try await database.createToken(record)
         return IssuedToken(token: token, scopes: scopes, createdAt: now)
-    }
-
-    /// Ends every other web session of the person behind `principal`.
-    public func endOtherSessions(_ principal: Principal, address: String?) async throws -> Int {
-        guard let account = principal.account else { throw ChorusError.forbidden() }
-        return try await database.revokeOtherSessions(accountID: account.id, keepTokenID: principal.tokenID, actorIP: address)
-    }
-
-    /// Ends one web session (its token stops working at once).
-    public func endSession(token: String) async throws {
-        try await database.revokeToken(hash: SecretGenerator.sha256Hex(token))
-    }
-
-    /// Issues a web-session token for a signed-in person (all user scopes).
-    public func issueSession(accountID: Int64) async throws -> IssuedToken {
-        try await issue(appID: nil, accountID: accountID, scopes: ScopeSet(["read", "write", "follow", "push"]), kind: "session")
     }
 
     /// Revokes a token (`POST /oauth/revoke`); unknown tokens are not an error (RFC 7009).
@@ -172,15 +170,36 @@ public struct OAuthService: Sendable {
               SecretGenerator.constantTimeEquals(SecretGenerator.sha256Hex(clientSecret), app.clientSecretHash) else {
             throw ChorusError.forbidden("Client authentication failed")
         }
-        try await database.revokeToken(hash: SecretGenerator.sha256Hex(token))
+        try await revoke(token: token)
     }
 
-    /// Resolves a bearer token; 401 when unknown, revoked or its account deactivated.
+    /// Deletes a token and ends the streams it opened.
+    func revoke(token: String) async throws {
+        if let id = try await database.revokeToken(hash: SecretGenerator.sha256Hex(token)) {
+            streams.close(tokenIDs: [id])
+        }
+    }
+
+    /// Resolves a bearer token; 401 when unknown, revoked, its account
+    /// deactivated, or a web session past its time.
     public func authenticate(bearer token: String) async throws -> Principal {
+        try await resolve(token).principal
+    }
+
+    /// A token's record and principal. A web session that has expired is
+    /// deleted on the way (and its streams end).
+    func resolve(_ token: String) async throws -> (record: AccessTokenRecord, principal: Principal) {
         guard let (record, account) = try await database.token(hash: SecretGenerator.sha256Hex(token)) else {
             throw ChorusError.unauthorized()
         }
-        return Principal(tokenID: record.id!, account: account, scopes: ScopeSet(record.scopes.split(separator: " ").map(String.init)), appID: record.appId, teamID: record.teamId)
+        let kind = TokenKind(rawValue: record.kind) ?? .oauth
+        if kind == .session, !sessionPolicy.isLive(signedIn: record.createdAt, lastUsed: record.lastUsedAt, now: clock.now()) {
+            try await revoke(token: token)
+            throw ChorusError.unauthorized()
+        }
+        let principal = Principal(tokenID: record.id!, account: account, scopes: ScopeSet(record.scopes.split(separator: " ").map(String.init)),
+                                  appID: record.appId, teamID: record.teamId, kind: kind)
+        return (record, principal)
     }
 
     /// The app behind a token.

@@ -6,18 +6,21 @@ import ServiceLifecycle
 /// Drains the outbox into in-process consumers (live streams), polling a
 /// few times a second. Streams do not replay, so the relay starts at the
 /// newest event; durable consumers keep their own cursors. It also does the
-/// housekeeping: pruning old events and idempotency keys.
+/// housekeeping: pruning old events, idempotency keys and expired sessions.
 public struct OutboxRelay: Service {
     let database: AppDatabase
     let hub: StreamHub
     let logger: Logger
     let interval: Duration
+    let sessionPolicy: SessionPolicy
 
-    public init(database: AppDatabase, hub: StreamHub, logger: Logger, interval: Duration = .milliseconds(100)) {
+    public init(database: AppDatabase, hub: StreamHub, logger: Logger, interval: Duration = .milliseconds(100),
+                sessionPolicy: SessionPolicy = SessionPolicy()) {
         self.database = database
         self.hub = hub
         self.logger = logger
         self.interval = interval
+        self.sessionPolicy = sessionPolicy
     }
 
     public func run() async throws {
@@ -29,6 +32,7 @@ public struct OutboxRelay: Service {
                 if ContinuousClock.now - lastPrune > .seconds(3600) {
                     try await database.pruneEvents(olderThan: 7 * 24 * 3600)
                     try await database.pruneIdempotencyKeys()
+                    try await database.pruneExpiredSessions(idleTimeout: sessionPolicy.idleTimeout, lifetime: sessionPolicy.lifetime)
                     lastPrune = ContinuousClock.now
                 }
             } catch {

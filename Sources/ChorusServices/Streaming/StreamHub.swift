@@ -37,6 +37,8 @@ public enum StreamMessage: Sendable, Equatable {
 public final class StreamHub: Sendable {
     struct Subscriber: Sendable {
         var accountID: Int64
+        /// The token that opened the stream: revoking it ends the stream.
+        var tokenID: Int64
         var kind: StreamKind
         var continuation: AsyncStream<StreamMessage>.Continuation
     }
@@ -45,15 +47,16 @@ public final class StreamHub: Sendable {
 
     public init() {}
 
-    /// Opens a stream for `accountID`; it ends when the returned stream is
-    /// dropped or the account's sessions are revoked.
-    public func subscribe(accountID: Int64, kind: StreamKind) -> AsyncStream<StreamMessage> {
+    /// Opens a stream for `accountID`, opened with the token `tokenID`; it
+    /// ends when the returned stream is dropped, the token is revoked or the
+    /// account deactivated.
+    public func subscribe(accountID: Int64, tokenID: Int64, kind: StreamKind) -> AsyncStream<StreamMessage> {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: StreamMessage.self, bufferingPolicy: .bufferingNewest(256))
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
         }
-        subscribers.withLock { $0[id] = Subscriber(accountID: accountID, kind: kind, continuation: continuation) }
+        subscribers.withLock { $0[id] = Subscriber(accountID: accountID, tokenID: tokenID, kind: kind, continuation: continuation) }
         return stream
     }
 
@@ -66,9 +69,21 @@ public final class StreamHub: Sendable {
         for target in targets { target.continuation.yield(message) }
     }
 
-    /// Ends every stream of an account (deactivation, sign-out everywhere).
-    func close(accountID: Int64) {
-        let targets = subscribers.withLock { $0.values.filter { $0.accountID == accountID } }
+    /// Ends every stream of an account (deactivation).
+    public func close(accountID: Int64) {
+        close { $0.accountID == accountID }
+    }
+
+    /// Ends every stream opened with one of these tokens (revocation,
+    /// signing out, signing out elsewhere, a password change).
+    public func close(tokenIDs: some Sequence<Int64>) {
+        let tokens = Set(tokenIDs)
+        guard !tokens.isEmpty else { return }
+        close { tokens.contains($0.tokenID) }
+    }
+
+    private func close(where matches: (Subscriber) -> Bool) {
+        let targets = subscribers.withLock { $0.values.filter(matches) }
         for target in targets { target.continuation.finish() }
     }
 
@@ -112,6 +127,9 @@ public final class StreamHub: Sendable {
             publish(.notification(id: id)) { $0.accountID == accountID && ($0.kind == .user || $0.kind == .userNotification) }
         case "account.sessions_revoked":
             if let accountID = int("account_id") { close(accountID: accountID) }
+        case "tokens.revoked":
+            // Revoked on another node (or by the command line): end them here too.
+            close(tokenIDs: ((payload["token_ids"] as? [Any]) ?? []).compactMap { ($0 as? NSNumber)?.int64Value })
         default:
             break
         }

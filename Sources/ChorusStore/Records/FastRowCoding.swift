@@ -175,5 +175,7 @@ extension AccessTokenRecord {
         createdAt = row["created_at"]
         lastUsedAt = row["last_used_at"]
         teamId = row["team_id"]
+        userAgent = row["user_agent"]
+        ip = row["ip"]
     }
 }

@@ -76,6 +76,10 @@ public struct AccessTokenRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var lastUsedAt: Date?
     /// Set for a team install's bot token: it acts only within this team.
     public var teamId: Int64?
+    /// A web session's browser (the User-Agent header), as last seen.
+    public var userAgent: String?
+    /// A web session's client address, as last seen.
+    public var ip: String?
 
     public init(tokenHash: String, kind: String = "oauth", appId: Int64?, accountId: Int64?, scopes: String, createdAt: Date, teamId: Int64? = nil) {
         self.tokenHash = tokenHash
