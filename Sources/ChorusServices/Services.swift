@@ -33,7 +33,7 @@ public struct Services: Sendable {
         self.config = config
         self.database = database
         self.clock = clock
-        let streams = StreamHub()
+        let streams = StreamHub(perAccount: config.streamsPerAccount)
         self.streams = streams
         let accounts = AccountService(database: database, hasher: hasher, limiter: limiter ?? LoginRateLimiter(clock: clock),
                                       hashGate: hashGate, config: config, clock: clock, streams: streams)

@@ -8,6 +8,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Synchronization
 import Testing
 import WSClient
 
@@ -347,6 +348,66 @@ struct SecurityHTTPTests {
             #expect(error.kind == .tooManyRequests && (error.retryAfter ?? 0) > 0)
         }
         _ = try await services.statuses.createStatus(by: bob, .init(text: "others are not held up"))
+    }
+
+    @Test func liveStreamsPerAccountAreLimited() async throws {
+        let fixture = try TestFixture { $0.streamsPerAccount = 2 }
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let aliceToken = try await fixture.token(for: alice)
+        let bobToken = try await fixture.token(for: bob)
+        try await TestAPI(fixture).run { client in
+            let first = client.openStream("/api/v1/streaming/user", token: aliceToken)
+            let second = client.openStream("/api/v1/streaming/public", token: aliceToken)
+            #expect(await waitUntil { fixture.services.streams.count == 2 }, "two streams open")
+            // A refusal answers at once; a stream would never end by itself.
+            let attempt = client.openStream("/api/v1/streaming/public", token: aliceToken)
+            #expect(await waitUntil { attempt.ended.isSet }, "the third stream was refused")
+            attempt.task.cancel()
+            let third = await attempt.task.value
+            #expect(third?.status == 429 && third?.object?["error"] is String && third?.headers[.retryAfter] != nil)
+            // Someone else is not held up; and once one closes, there is room again.
+            let bobs = client.openStream("/api/v1/streaming/public", token: bobToken)
+            #expect(await waitUntil { fixture.services.streams.count == 3 }, "bob's stream open")
+            first.task.cancel()
+            #expect(await waitUntil { fixture.services.streams.count == 2 }, "the first stream closed")
+            let again = client.openStream("/api/v1/streaming/public", token: aliceToken)
+            #expect(await waitUntil { fixture.services.streams.count == 3 }, "room again")
+            for request in [second, bobs, again] { request.task.cancel() }
+        }
+    }
+
+    @Test func aWebSocketFollowsABoundedNumberOfStreams() async throws {
+        let fixture = try TestFixture { $0.subscriptionsPerSocket = 2 }
+        let alice = try await fixture.user("alice")
+        let token = try await fixture.token(for: alice)
+        let app = buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0, outboundWorkers: false))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/streaming?stream=user&access_token=\(token)",
+                                              logger: Logger(label: "test")) { inbound, outbound, _ in
+                let texts = Texts()
+                async let reading: Void = {
+                    for try await message in inbound.messages(maxSize: 1 << 16) { if case .text(let text) = message { texts.add(text) } }
+                }()
+                try await outbound.write(.text(#"{"type": "subscribe", "stream": "public"}"#))
+                try await outbound.write(.text(#"{"type": "subscribe", "stream": "hashtag", "tag": "release"}"#))
+                #expect(await waitUntil { texts.all.contains { $0.contains(#""status":429"#) && $0.contains("error") } }, "an error frame")
+                // The two streams it may follow open on their own tasks; the third never does.
+                #expect(await waitUntil { fixture.services.streams.count == 2 }, "two streams")
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(fixture.services.streams.count == 2)
+                try await outbound.close(.normalClosure, reason: nil)
+                try await reading
+            }
+        }
+    }
+
+    /// The text frames a socket received.
+    final class Texts: Sendable {
+        private let state = Mutex<[String]>([])
+        func add(_ text: String) { state.withLock { $0.append(text) } }
+        var all: [String] { state.withLock { $0 } }
     }
 
     @Test func searchRefusesDeepOffsets() async throws {

@@ -13,12 +13,15 @@ public struct TestFixture: Sendable {
     public static let baseURL = "https://chorus.test"
 
     /// `clock` is the time of the whole Chorus (pass a `TestClock` to move it);
-    /// `hasher` defaults to cheap argon2id.
+    /// `hasher` defaults to cheap argon2id; `configure` changes settings (limits).
     public init(limits: LoginRateLimiter.Limits = .init(), transport: (any WebhookTransport)? = nil,
                 retrySchedule: RetrySchedule = .standard, clock: any ChorusClock = SystemClock(),
-                hasher: any PasswordHasher = Argon2Hasher(memoryKiB: 64, iterations: 1)) throws {
+                hasher: any PasswordHasher = Argon2Hasher(memoryKiB: 64, iterations: 1),
+                configure: (inout ChorusConfig) -> Void = { _ in }) throws {
         let database = try AppDatabase.inMemory(clock: clock)
-        services = Services(config: ChorusConfig(baseURL: TestFixture.baseURL, hookRetrySchedule: retrySchedule), database: database,
+        var config = ChorusConfig(baseURL: TestFixture.baseURL, hookRetrySchedule: retrySchedule)
+        configure(&config)
+        services = Services(config: config, database: database,
                             hasher: hasher, limiter: LoginRateLimiter(limits: limits, clock: clock), clock: clock,
                             transport: transport.map { transport in { _ in transport } })
     }

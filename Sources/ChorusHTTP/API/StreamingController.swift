@@ -83,7 +83,7 @@ struct StreamingController {
     func sse(_ request: Request, context: AuthenticatedContext, stream: String) async throws -> Response {
         let kind = try StreamRenderer.kind(stream: stream, tag: Params(query: request).string("tag"))
         let viewer = try context.user(StreamRenderer.scope(for: kind))
-        let messages = services.streams.subscribe(accountID: viewer.id, tokenID: context.principal.tokenID, kind: kind)
+        let messages = try services.streams.subscribe(accountID: viewer.id, tokenID: context.principal.tokenID, kind: kind)
         let renderer = renderer
         return StreamingController.eventStream(messages) { message in
             guard let (event, payload) = await renderer.render(message, for: viewer) else { return nil }
@@ -183,7 +183,14 @@ enum WebSocketStreaming {
         try await withThrowingTaskGroup(of: Void.self) { group in
             func listen(_ kind: StreamKind) {
                 group.addTask {
-                    let messages = services.streams.subscribe(accountID: viewer.id, tokenID: principal.tokenID, kind: kind)
+                    let messages: AsyncStream<StreamMessage>
+                    do {
+                        messages = try services.streams.subscribe(accountID: viewer.id, tokenID: principal.tokenID, kind: kind)
+                    } catch let error as ChorusError {
+                        // As Mastodon does: an error frame, and the socket stays open.
+                        try await outbound.write(.text(errorFrame(error)))
+                        return
+                    }
                     for await message in messages {
                         guard let (event, payload) = await renderer.render(message, for: viewer) else { continue }
                         let frame: [String: Any] = ["stream": kind.names, "event": event, "payload": payload]
@@ -201,11 +208,23 @@ enum WebSocketStreaming {
                       object["type"] as? String == "subscribe", let stream = object["stream"] as? String,
                       let kind = try? StreamRenderer.kind(stream: stream, tag: object["tag"] as? String),
                       principal.scopes.allows(StreamRenderer.scope(for: kind)), !subscribed.contains(kind) else { continue }
+                guard subscribed.count < services.config.subscriptionsPerSocket else {
+                    let limit = services.config.subscriptionsPerSocket
+                    try await outbound.write(.text(errorFrame(.tooManyRequests("This socket already follows \(limit) streams, the most it may"))))
+                    continue
+                }
                 guard (try? await services.oauth.authenticate(bearer: token)) != nil else { break }
                 subscribed.insert(kind)
                 listen(kind)
             }
             group.cancelAll()
         }
+    }
+
+    /// Mastodon's error frame: `{"error": …, "status": 429}`.
+    static func errorFrame(_ error: ChorusError) -> String {
+        let object: [String: Any] = ["error": error.message, "status": error.kind.status]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -444,7 +444,7 @@ struct WebController {
         }
         let language = await page(request, session: session, title: "home_title", path: "/").language
         let strings = pages.localizer.strings(language)
-        let messages = services.streams.subscribe(accountID: session.account.id, tokenID: session.principal.tokenID, kind: .user)
+        let messages = try services.streams.subscribe(accountID: session.account.id, tokenID: session.principal.tokenID, kind: .user)
         let services = services
         return StreamingController.eventStream(messages) { message in
             switch message {

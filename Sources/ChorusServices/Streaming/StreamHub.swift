@@ -44,19 +44,33 @@ public final class StreamHub: Sendable {
     }
 
     private let subscribers = Mutex<[UUID: Subscriber]>([:])
+    /// How many streams one account may hold open at once.
+    let perAccount: Int
 
-    public init() {}
+    public init(perAccount: Int = 16) {
+        self.perAccount = max(1, perAccount)
+    }
 
     /// Opens a stream for `accountID`, opened with the token `tokenID`; it
     /// ends when the returned stream is dropped, the token is revoked or the
-    /// account deactivated.
-    public func subscribe(accountID: Int64, tokenID: Int64, kind: StreamKind) -> AsyncStream<StreamMessage> {
+    /// account deactivated. Throws 429 when the account already holds
+    /// `perAccount` streams (each holds a buffer and a task).
+    public func subscribe(accountID: Int64, tokenID: Int64, kind: StreamKind) throws -> AsyncStream<StreamMessage> {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: StreamMessage.self, bufferingPolicy: .bufferingNewest(256))
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
         }
-        subscribers.withLock { $0[id] = Subscriber(accountID: accountID, tokenID: tokenID, kind: kind, continuation: continuation) }
+        let admitted = subscribers.withLock { table -> Bool in
+            guard table.values.lazy.filter({ $0.accountID == accountID }).count < perAccount else { return false }
+            table[id] = Subscriber(accountID: accountID, tokenID: tokenID, kind: kind, continuation: continuation)
+            return true
+        }
+        guard admitted else {
+            continuation.finish()
+            throw ChorusError.tooManyRequests("Too many live streams are open for this account (at most \(perAccount)); close one first",
+                                              retryAfter: 30)
+        }
         return stream
     }
 
