@@ -4,6 +4,7 @@ import ChorusServices
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Outbound app calls over HTTP(S): the host is resolved once, the
 /// allowlist is checked against every address it resolved to, and the
@@ -11,10 +12,6 @@ import NIOHTTP1
 /// between cannot move it elsewhere); redirects are never followed; at most
 /// 64 KiB of an answer is read.
 public struct HTTPWebhookTransport: WebhookTransport {
-    /// What every request's client shares; only the pinned address differs.
-    static let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)),
-                                                        decompression: .disabled)
-
     let policy: OutboundPolicy
     let resolver: any HostResolver
 
@@ -36,19 +33,17 @@ public struct HTTPWebhookTransport: WebhookTransport {
         // happens. Connecting to an IP-literal URL with a Host header instead
         // would do for http, but https would then send no SNI and verify the
         // certificate against the address. `dnsOverride` is a client-wide
-        // setting, so each request gets a short-lived client on the shared
-        // event loops; connections are not reused between requests.
-        var configuration = Self.configuration
-        configuration.dnsOverride = [target.host: target.address.description]
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let outcome: Result<WebhookResponse, WebhookTransportError>
+        // setting, so there is one client per (host, checked address), kept
+        // in a small pool so that its connections are reused: a receiver
+        // whose name still resolves to the same address keeps its
+        // keep-alive connections, and one whose answer changed gets a new
+        // client for the new, checked, address.
+        let client = PinnedClients.shared.client(host: target.host, address: target.address.description)
         do {
-            outcome = .success(try await exchange(method, url: url, headers: headers, body: body, timeout: timeout, on: client))
+            return try await exchange(method, url: url, headers: headers, body: body, timeout: timeout, on: client)
         } catch {
-            outcome = .failure(Self.reason(for: error, timeout: timeout))
+            throw Self.reason(for: error, timeout: timeout)
         }
-        try? await client.shutdown()
-        return try outcome.get()
     }
 
     /// The host as the HTTP client reads the URL, and the checked address to connect to.
@@ -123,5 +118,48 @@ public struct HTTPWebhookTransport: WebhookTransport {
     func resolve(_ host: String) async -> [IPAddress] {
         if let literal = IPAddress(host) { return [literal] }
         return await resolver.addresses(of: host)
+    }
+}
+
+/// HTTP clients pinned to checked addresses, one per (host, address), the
+/// least recently used shut down past `capacity`. Process-wide: a client
+/// lives as long as the process unless evicted (AsyncHTTPClient requires a
+/// shutdown before a client goes away, which eviction does).
+final class PinnedClients: Sendable {
+    static let shared = PinnedClients(capacity: 64)
+
+    /// What every client shares; only the pinned address differs.
+    static let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)),
+                                                        decompression: .disabled)
+
+    let capacity: Int
+    private let state = Mutex<(clients: [String: HTTPClient], order: [String])>(([:], []))
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func client(host: String, address: String) -> HTTPClient {
+        let key = host.lowercased() + "|" + address
+        let (client, evicted) = state.withLock { state -> (HTTPClient, [HTTPClient]) in
+            if let client = state.clients[key] {
+                state.order.removeAll { $0 == key }
+                state.order.append(key)
+                return (client, [])
+            }
+            var configuration = Self.configuration
+            configuration.dnsOverride = [host: address]
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            state.clients[key] = client
+            state.order.append(key)
+            var evicted: [HTTPClient] = []
+            while state.order.count > capacity {
+                let oldest = state.order.removeFirst()
+                if let old = state.clients.removeValue(forKey: oldest) { evicted.append(old) }
+            }
+            return (client, evicted)
+        }
+        // Past 64 receivers at once: a request still running on an evicted
+        // client is cancelled, and tried again on the retry schedule.
+        for old in evicted { Task { try? await old.shutdown() } }
+        return client
     }
 }

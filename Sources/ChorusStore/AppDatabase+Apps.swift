@@ -273,7 +273,7 @@ extension AppDatabase {
             var sql = """
                 SELECT d.*, a.webhook_url AS target_url, a.webhook_secret AS target_secret,
                        a.previous_secret AS target_previous, a.previous_expires_at AS target_previous_until,
-                       a.bot_account_id AS target_bot, a.team_id AS target_team
+                       \(Self.withheldReasonSQL) AS withheld_reason
                 FROM app_deliveries d JOIN apps a ON a.id = d.app_id
                 WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
                   AND a.webhook_url IS NOT NULL AND a.disabled_at IS NULL
@@ -291,7 +291,7 @@ extension AppDatabase {
                     secrets.append(previous)
                 }
                 return ClaimedDelivery(delivery: try DeliveryRecord(row: row), url: row["target_url"], secrets: secrets,
-                                       botID: row["target_bot"], appTeamID: row["target_team"])
+                                       withheldReason: row["withheld_reason"])
             }
             for item in claimed {
                 try db.execute(sql: "UPDATE app_deliveries SET lease_until = ? WHERE id = ?", arguments: [leaseUntil, item.delivery.id])
@@ -299,6 +299,29 @@ extension AppDatabase {
             return claimed
         }
     }
+
+    /// Why a claimed delivery's frozen body may no longer be sent (NULL
+    /// when it may), decided with the claim, as close to the attempt as can
+    /// be: the body was rendered as the bot saw things when the event was
+    /// queued, and a retry hours later or a redelivery days later must not
+    /// send what the bot has lost sight of since. The post is checked with
+    /// the visibility rule for the bot (and, for a team install, must be in
+    /// its team); a team event needs the bot still in the team (a
+    /// company-wide app sees a public team without joining it).
+    static let withheldReasonSQL = """
+        CASE
+          WHEN NOT EXISTS (SELECT 1 FROM accounts b WHERE b.id = a.bot_account_id AND b.is_active = 1)
+            THEN 'the app''s bot is deactivated'
+          WHEN d.status_id IS NOT NULL AND d.event_type <> 'post.deleted' AND NOT EXISTS (
+              SELECT 1 FROM statuses s WHERE s.id = d.status_id AND (a.team_id IS NULL OR s.team_id = a.team_id)
+                AND \(visibleToViewerSQL("s", viewer: "a.bot_account_id")))
+            THEN 'the post was deleted or the bot may no longer see it'
+          WHEN d.team_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = d.team_id AND m.account_id = a.bot_account_id)
+              AND (a.team_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM teams t WHERE t.id = d.team_id AND t.privacy = 'public'))
+            THEN 'the bot is no longer a member of the team'
+        END
+        """
 
     /// Gives back deliveries claimed but not sent.
     public func releaseLeases(deliveryIDs: [Int64]) async throws {

@@ -149,20 +149,19 @@ public struct DeliveryWorker: Service {
         for item in claimed { await attempt(item) }
     }
 
-    /// One attempt: check the bot may still see what it is about, sign, send, record.
+    /// One attempt: sign, send, record (or record why it is withheld).
     func attempt(_ item: ClaimedDelivery) async {
         let delivery = item.delivery
-        do {
-            if let reason = try await withheldReason(item) {
-                logger.info("webhook delivery withheld", metadata: [
-                    "app": "\(delivery.appId)", "delivery": "\(delivery.id ?? 0)", "reason": "\(reason)",
-                ])
+        // Checked with the claim: the bot may no longer see what it is about.
+        if let reason = item.withheldReason {
+            logger.info("webhook delivery withheld", metadata: [
+                "app": "\(delivery.appId)", "delivery": "\(delivery.id ?? 0)", "reason": "\(reason)",
+            ])
+            do {
                 try await database.recordAttempt(deliveryID: delivery.id!, outcome: .withheld(reason: reason))
-                return
+            } catch {
+                logger.error("recording a withheld delivery failed", metadata: ["delivery": "\(delivery.id ?? 0)", "error": "\(error)"])
             }
-        } catch {
-            // Unsure whether it may go: leave it for the lease to run out and the next try.
-            logger.error("checking a delivery failed", metadata: ["delivery": "\(delivery.id ?? 0)", "error": "\(error)"])
             return
         }
         let body = Data(delivery.body.utf8)
@@ -186,30 +185,6 @@ public struct DeliveryWorker: Service {
                 "error": "\(error)", "retry": "\(retryAt.map { "\($0)" } ?? "gave up")",
             ])
         }
-    }
-
-    /// Why the frozen body may no longer be sent, or nil when it may. The
-    /// body was rendered as the bot saw things when the event was queued;
-    /// a retry hours later, or a redelivery days later, must not send what
-    /// the bot has lost sight of since: a deleted post, a team it left, or
-    /// anything at all once the bot is deactivated.
-    func withheldReason(_ item: ClaimedDelivery) async throws -> String? {
-        guard let bot = try await database.account(id: item.botID), bot.isActive else { return "the app's bot is deactivated" }
-        let delivery = item.delivery
-        if let statusID = delivery.statusId, delivery.eventType != AppEventType.postDeleted.rawValue {
-            guard let status = try await database.visibleStatus(id: statusID, viewerID: bot.id),
-                  item.appTeamID == nil || status.teamId == item.appTeamID else {
-                return "the post was deleted or the bot may no longer see it"
-            }
-        }
-        if let teamID = delivery.teamId, try await database.teamRole(teamID: teamID, accountID: bot.id) == nil {
-            // A team install sees only its own team; a company-wide app sees a public team without joining it.
-            let teamIsPublic = try await database.team(id: teamID)?.privacy == .public
-            if item.appTeamID != nil || !teamIsPublic {
-                return "the bot is no longer a member of the team"
-            }
-        }
-        return nil
     }
 
     func retryAt(attempts: Int, retryAfter: TimeInterval?) -> Date? {

@@ -127,10 +127,9 @@ public struct ClaimedDelivery: Sendable {
     public var delivery: DeliveryRecord
     public var url: String
     public var secrets: [String]
-    /// The app's bot, whose sight decides whether the body may still go.
-    public var botID: Int64
-    /// The team of a team install.
-    public var appTeamID: Int64?
+    /// Why it must not be sent after all (the bot lost sight of what it is
+    /// about since it was queued), or nil.
+    public var withheldReason: String?
 }
 
 /// What one attempt came to.
