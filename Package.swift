@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         /// argon2id password hashing from Debian's libargon2.
@@ -73,6 +74,8 @@ let package = Package(
                 "ChorusCore",
                 "ChorusServices",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -82,7 +85,9 @@ let package = Package(
             dependencies: [
                 "ChorusCore",
                 "ChorusServices",
+                "ChorusStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,11 +102,14 @@ let package = Package(
         .executableTarget(
             name: "chorus",
             dependencies: [
+                "ChorusCore",
                 "ChorusHTTP",
                 "ChorusHooks",
                 "ChorusServices",
                 "ChorusStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -111,7 +119,9 @@ let package = Package(
             dependencies: [
                 "ChorusCore", "ChorusStore", "ChorusServices", "ChorusHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ChorusTestSupport",
             swiftSettings: swiftSettings

@@ -43,8 +43,10 @@ public struct ServerSettings: Sendable {
 /// The composition root: wires every controller and middleware. Tests call
 /// the same function with an in-memory database.
 public func buildApplication(services: Services, settings: ServerSettings, logger: Logger = Logger(label: "chorus")) -> some ApplicationProtocol {
-    let router = buildRouter(services: services, settings: settings)
-    let renderer = StreamRenderer(services: services, presenter: MastodonPresenter(config: services.config))
+    // One presenter, so one status JSON cache, for the API, the streams and app payloads.
+    let presenter = MastodonPresenter(config: services.config)
+    let router = buildRouter(services: services, settings: settings, presenter: presenter)
+    let renderer = StreamRenderer(services: services, presenter: presenter)
     var app = Application(
         router: router,
         server: .http1WebSocketUpgrade(configuration: .init(), shouldUpgrade: WebSocketStreaming.shouldUpgrade(services: services, renderer: renderer)),
@@ -52,7 +54,7 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
         logger: logger)
     app.addServices(services.outboxRelay(logger: logger), services.homeFeedWarmer(logger: logger))
     if settings.outboundWorkers {
-        let (dispatcher, deliverer) = services.appWorkers(renderer: AppPayloads(presenter: MastodonPresenter(config: services.config)), logger: logger)
+        let (dispatcher, deliverer) = services.appWorkers(renderer: AppPayloads(presenter: presenter), logger: logger)
         app.addServices(dispatcher, deliverer, services.bridgeWorker(logger: logger))
     }
     return app
@@ -60,6 +62,10 @@ public func buildApplication(services: Services, settings: ServerSettings, logge
 
 /// The router with every route; separate so tests can drive it directly.
 public func buildRouter(services: Services, settings: ServerSettings) -> Router<AppRequestContext> {
+    buildRouter(services: services, settings: settings, presenter: MastodonPresenter(config: services.config))
+}
+
+func buildRouter(services: Services, settings: ServerSettings, presenter: MastodonPresenter) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let pages = WebPages()
     // Outermost first: the security headers also go on the error answers made below them.
@@ -71,7 +77,6 @@ public func buildRouter(services: Services, settings: ServerSettings) -> Router<
     }
     router.add(middleware: AuthMiddleware(oauth: services.oauth))
 
-    let presenter = MastodonPresenter(config: services.config)
     let compose = ComposeService(services: services, renderer: AppPayloads(presenter: presenter))
     InstanceController(services: services).addRoutes(to: router)
     OAuthController(services: services, pages: pages).addRoutes(to: router)

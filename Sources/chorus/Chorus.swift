@@ -176,7 +176,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await Chorus.failing {
-                for account in try await Users.services(db).accounts.listAccounts() {
+                for account in try await Users.services(db).accounts.listAccounts(by: nil) {
                     let state = account.isActive ? "active" : "deactivated"
                     print("\(account.username)\t\(account.role.rawValue)\t\(state)\t\(account.displayName)")
                 }

@@ -154,4 +154,15 @@ struct DeactivatedSignInServiceTests {
             }
         }
     }
+
+    @Test func onlyAdministratorsListEveryone() async throws {
+        let fixture = try TestFixture()
+        let admin = try await fixture.user("ada", role: .admin)
+        let member = try await fixture.user("mia")
+        #expect(try await fixture.services.accounts.listAccounts(by: admin).count == 2)
+        #expect(try await fixture.services.accounts.listAccounts(by: nil).count == 2)  // the command line
+        await #expect(throws: ChorusError.forbidden("Only administrators can do this")) {
+            try await fixture.services.accounts.listAccounts(by: member)
+        }
+    }
 }

@@ -28,8 +28,8 @@ struct AdminController {
     }
 
     @Sendable func listAccounts(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try admin(context, "admin:read:accounts")
-        let accounts = try await services.accounts.listAccounts()
+        let actor = try admin(context, "admin:read:accounts")
+        let accounts = try await services.accounts.listAccounts(by: actor)
         return try JSON.response(accounts.map { AdminAccountEntity(presenter: presenter, account: $0) })
     }
 

@@ -112,7 +112,11 @@ public struct AccountService: Sendable {
         return account
     }
 
-    public func listAccounts() async throws -> [AccountRecord] { try await database.listAccounts() }
+    /// Everyone, for an administrator (`actor` nil: the command line, run by whoever runs the server).
+    public func listAccounts(by actor: AccountRecord?) async throws -> [AccountRecord] {
+        if let actor { try Self.requireAdmin(actor) }
+        return try await database.listAccounts()
+    }
 
     /// Updates display name and bio.
     public func updateProfile(accountID: Int64, displayName: String?, note: String?, locale: String?) async throws -> AccountRecord {

@@ -67,7 +67,7 @@ struct AccountPages {
             roles.map { ["value": $0.rawValue, "label": strings["role_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == current] as [String: Any] }
         }
         model["roles"] = options(nil)
-        model["people"] = try await services.accounts.listAccounts().filter { !$0.isBot }.map { account in
+        model["people"] = try await services.accounts.listAccounts(by: session.account).filter { !$0.isBot }.map { account in
             ["id": String(account.id), "username": account.username,
              "displayName": account.shownName,
              "active": account.isActive, "roleOptions": options(account.role)] as [String: Any]
@@ -123,7 +123,7 @@ struct AccountPages {
         var model = await web.page(request, session: session, title: "admin_title", path: "/admin/audit")
         let maxID = Params(query: request).string("max_id").flatMap { Int64($0) }
         let entries = try await services.accounts.auditLog(actor: session.account, page: Page(maxID: maxID, limit: 40))
-        let names = Dictionary(uniqueKeysWithValues: try await services.accounts.listAccounts().map { ($0.id, $0.username) })
+        let names = Dictionary(uniqueKeysWithValues: try await services.accounts.listAccounts(by: session.account).map { ($0.id, $0.username) })
         let now = Date()
         model["entries"] = entries.map { entry -> [String: Any] in
             [
