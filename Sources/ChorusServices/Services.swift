@@ -22,6 +22,8 @@ public struct Services: Sendable {
     public let outbound: OutboundPolicy
     /// How app webhooks and commands reach their receivers.
     public let transport: any WebhookTransport
+    /// The counts of the instance document, made at most once a minute.
+    public let instanceStats: InstanceStats
     /// Wakes the delivery worker when the dispatcher queued something.
     public let deliveryWakeup = Wakeup()
 
@@ -44,6 +46,7 @@ public struct Services: Sendable {
         self.follows = FollowService(database: database)
         self.notifications = NotificationService(database: database)
         self.search = SearchService(database: database)
+        self.instanceStats = InstanceStats(database: database)
         self.teams = TeamService(database: database, clock: clock)
         let outbound = OutboundPolicy()
         self.outbound = outbound
@@ -51,6 +54,17 @@ public struct Services: Sendable {
         self.transport = transport
         self.apps = AppService(database: database, statuses: statuses, config: config, clock: clock, policy: outbound, transport: transport)
         self.bridge = BridgeService(database: database, config: config, clock: clock, transport: transport)
+    }
+
+    /// Opens a live stream for a token's holder. The token is checked again
+    /// once the stream is registered: a revocation that raced the opening
+    /// (between the request's authentication and the registration, where
+    /// closing the token's streams could not yet find this one) ends it
+    /// here, so a revoked token never keeps a stream.
+    public func openStream(accountID: Int64, tokenID: Int64, kind: StreamKind) async throws -> AsyncStream<StreamMessage> {
+        let stream = try streams.subscribe(accountID: accountID, tokenID: tokenID, kind: kind)
+        if try await !database.tokenExists(id: tokenID) { streams.close(tokenIDs: [tokenID]) }
+        return stream
     }
 
     /// The worker that publishes approved posts to the brand channels.

@@ -74,6 +74,11 @@ extension AppDatabase {
         }
     }
 
+    /// Whether a token still exists (it was not revoked or expired meanwhile).
+    public func tokenExists(id: Int64) async throws -> Bool {
+        try await read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM access_tokens WHERE id = ?)", arguments: [id]) ?? false }
+    }
+
     /// Deletes one token; returns its id if it existed.
     @discardableResult
     public func revokeToken(hash: String) async throws -> Int64? {

@@ -50,6 +50,11 @@ extension AppDatabase {
         }
     }
 
+    /// Teams by id whatever the viewer (for internal checks, never shown as is).
+    public func teams(ids: [Int64]) async throws -> [TeamRecord] {
+        try await read { db in try TeamRecord.fetchAll(db, keys: ids) }
+    }
+
     /// A team whatever the viewer (for internal checks, never shown as is).
     public func team(id: Int64) async throws -> TeamRecord? {
         try await read { db in try TeamRecord.fetchOne(db, key: id) }

@@ -377,6 +377,24 @@ struct SecurityHTTPTests {
         }
     }
 
+    @Test func aStreamOpenedWhileItsTokenIsRevokedEndsAtOnce() async throws {
+        let fixture = try TestFixture()
+        let alice = try await fixture.user("alice")
+        let token = try await fixture.token(for: alice)
+        let principal = try await fixture.services.oauth.authenticate(bearer: token)
+        // The request was authenticated; the token is revoked before its stream is registered.
+        try await fixture.database.revokeToken(hash: SecretGenerator.sha256Hex(token))
+        let stream = try await fixture.services.openStream(accountID: alice.id, tokenID: principal.tokenID, kind: .company)
+        let ended = Flag()
+        let reading = Task {
+            for await _ in stream {}
+            ended.set()
+        }
+        #expect(await waitUntil { ended.isSet })
+        reading.cancel()
+        #expect(fixture.services.streams.count == 0)
+    }
+
     @Test func aWebSocketFollowsABoundedNumberOfStreams() async throws {
         let fixture = try TestFixture { $0.subscriptionsPerSocket = 2 }
         let alice = try await fixture.user("alice")

@@ -83,7 +83,7 @@ struct StreamingController {
     func sse(_ request: Request, context: AuthenticatedContext, stream: String) async throws -> Response {
         let kind = try StreamRenderer.kind(stream: stream, tag: Params(query: request).string("tag"))
         let viewer = try context.user(StreamRenderer.scope(for: kind))
-        let messages = try services.streams.subscribe(accountID: viewer.id, tokenID: context.principal.tokenID, kind: kind)
+        let messages = try await services.openStream(accountID: viewer.id, tokenID: context.principal.tokenID, kind: kind)
         let renderer = renderer
         return StreamingController.eventStream(messages) { message in
             guard let (event, payload) = await renderer.render(message, for: viewer) else { return nil }
@@ -185,7 +185,7 @@ enum WebSocketStreaming {
                 group.addTask {
                     let messages: AsyncStream<StreamMessage>
                     do {
-                        messages = try services.streams.subscribe(accountID: viewer.id, tokenID: principal.tokenID, kind: kind)
+                        messages = try await services.openStream(accountID: viewer.id, tokenID: principal.tokenID, kind: kind)
                     } catch let error as ChorusError {
                         // As Mastodon does: an error frame, and the socket stays open.
                         try await outbound.write(.text(errorFrame(error)))

@@ -70,8 +70,7 @@ struct AppPages {
 
     /// One card per app.
     func cards(_ apps: [InstalledApp]) async throws -> [[String: Any]] {
-        var slugs: [Int64: String] = [:]
-        for teamID in Set(apps.compactMap(\.app.teamId)) { slugs[teamID] = try await services.database.team(id: teamID)?.slug }
+        let slugs = try await services.apps.teamSlugs(of: apps)
         return apps.map { installed in
             let app = installed.app
             var card: [String: Any] = [

@@ -73,10 +73,8 @@ struct BridgePages {
         let channels = Dictionary(uniqueKeysWithValues: try await services.bridge.channels().map { ($0.id ?? 0, $0) })
         let pending = try await services.bridge.nominations(state: .pending, by: session.account, page: Page(limit: 40))
         let recent = try await services.bridge.nominations(state: nil, by: session.account, page: Page(limit: 40)).filter { $0.nomination.state != .pending }
-        var usernames: [Int64: String] = [:]
-        for id in Set(pending.flatMap { [$0.nomination.authorId, $0.nomination.nominatedBy] } + recent.map(\.nomination.authorId)) {
-            usernames[id] = try await services.database.account(id: id)?.username
-        }
+        let people = Set(pending.flatMap { [$0.nomination.authorId, $0.nomination.nominatedBy] } + recent.map(\.nomination.authorId))
+        let usernames = Dictionary(uniqueKeysWithValues: try await services.accounts.accounts(ids: Array(people)).map { ($0.id, $0.username) })
         let now = Date()
         var pendingModels: [[String: Any]] = []
         for view in pending {

@@ -77,11 +77,8 @@ struct WebController {
             return finish(pages.render("login", model, status: .forbidden))
         }
         do {
-            let account = try await services.accounts.authenticate(login: username, password: params.string("password") ?? "",
-                                                                   address: context.remoteAddress)
-            let issued = try await services.oauth.issueSession(accountID: account.id, client: WebSession.client(request, context))
-            try await services.database.recordAudit(actorID: account.id, action: "session.signed_in", subject: nil,
-                                                    detail: ["via": "web"], ip: context.remoteAddress)
+            let issued = try await services.oauth.signIn(login: username, password: params.string("password") ?? "",
+                                                         client: WebSession.client(request, context))
             var response = redirect("/")
             response.setCookie(WebSession.cookie(issued.token, config: services.config))
             return response
@@ -444,7 +441,7 @@ struct WebController {
         }
         let language = await page(request, session: session, title: "home_title", path: "/").language
         let strings = pages.localizer.strings(language)
-        let messages = try services.streams.subscribe(accountID: session.account.id, tokenID: session.principal.tokenID, kind: .user)
+        let messages = try await services.openStream(accountID: session.account.id, tokenID: session.principal.tokenID, kind: .user)
         let services = services
         return StreamingController.eventStream(messages) { message in
             switch message {

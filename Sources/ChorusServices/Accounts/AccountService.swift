@@ -100,6 +100,9 @@ public struct AccountService: Sendable {
         streams.close(tokenIDs: ended)
     }
 
+    /// People by id (those that exist), in one read.
+    public func accounts(ids: [Int64]) async throws -> [AccountRecord] { try await database.accounts(ids: ids) }
+
     public func account(id: Int64) async throws -> AccountRecord {
         guard let account = try await database.account(id: id) else { throw ChorusError.notFound() }
         return account

@@ -117,6 +117,13 @@ public struct AppService: Sendable {
         return (companyWide + inTeams).sorted { ($0.app.id ?? 0) < ($1.app.id ?? 0) }
     }
 
+    /// The addresses of the teams these apps are installed in (for their
+    /// cards: `apps(by:)` only lists apps of teams their reader runs).
+    public func teamSlugs(of apps: [InstalledApp]) async throws -> [Int64: String] {
+        let teams = try await database.teams(ids: Array(Set(apps.compactMap(\.app.teamId))))
+        return Dictionary(uniqueKeysWithValues: teams.map { ($0.id, $0.slug) })
+    }
+
     public func app(id: Int64, by actor: AccountRecord) async throws -> InstalledApp {
         guard let installed = try await database.installedApp(id: id) else { throw ChorusError.notFound("App not found") }
         do {

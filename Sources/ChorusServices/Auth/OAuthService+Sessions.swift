@@ -31,6 +31,15 @@ public struct SessionSummary: Sendable, Equatable {
 extension OAuthService {
     static let sessionScopes = ScopeSet(["read", "write", "follow", "push"])
 
+    /// Signs a person in on the web pages: checks the password (rate-limited),
+    /// issues the session and records the sign-in in the audit log.
+    public func signIn(login: String, password: String, client: SessionClient) async throws -> IssuedToken {
+        let account = try await accounts.authenticate(login: login, password: password, address: client.address)
+        let issued = try await issueSession(accountID: account.id, client: client)
+        try await database.recordAudit(actorID: account.id, action: "session.signed_in", subject: nil, detail: ["via": "web"], ip: client.address)
+        return issued
+    }
+
     /// Issues a web-session token for a signed-in person (all user scopes).
     public func issueSession(accountID: Int64, client: SessionClient) async throws -> IssuedToken {
         try await issue(appID: nil, accountID: accountID, scopes: Self.sessionScopes, kind: .session, client: client)
