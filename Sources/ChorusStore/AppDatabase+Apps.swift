@@ -115,11 +115,14 @@ extension AppDatabase {
     }
 
     /// Every installed app (with `teamIDs`, only those installed in these teams).
-    public func installedApps(teamIDs: [Int64]? = nil) async throws -> [InstalledApp] {
+    /// Every app, the company-wide ones, or those installed in `teamIDs`.
+    public func installedApps(teamIDs: [Int64]? = nil, companyWideOnly: Bool = false) async throws -> [InstalledApp] {
         try await read { db in
             var sql = "SELECT * FROM apps"
             var arguments: StatementArguments = []
-            if let teamIDs {
+            if companyWideOnly {
+                sql += " WHERE team_id IS NULL"
+            } else if let teamIDs {
                 guard !teamIDs.isEmpty else { return [] }
                 sql += " WHERE team_id IN (\(databaseQuestionMarks(count: teamIDs.count)))"
                 arguments = StatementArguments(teamIDs)

@@ -76,11 +76,11 @@ extension AppDatabase {
         try await read { db in
             guard let team = try TeamRecord.fetchOne(db, sql: """
                 SELECT t.* FROM teams t
-                WHERE t.slug = ? COLLATE NOCASE
-                  AND (t.privacy = 'public' OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = ?))
-                ORDER BY EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = ?) DESC, t.id
+                WHERE t.slug = :slug COLLATE NOCASE
+                  AND \(teamVisibleToViewerSQL("t", viewer: ":viewer"))
+                ORDER BY EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = :viewer) DESC, t.id
                 LIMIT 1
-                """, arguments: [slug, viewerID, viewerID]) else { return nil }
+                """, arguments: ["slug": slug, "viewer": viewerID]) else { return nil }
             return try self.view(db, team: team, viewerID: viewerID)
         }
     }
@@ -88,9 +88,8 @@ extension AppDatabase {
     /// Whether a team `viewerID` can see (public, or theirs) has this address.
     func visibleTeamHasSlug(_ db: Database, _ slug: String, viewerID: Int64) throws -> Bool {
         try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM teams t WHERE t.slug = ? COLLATE NOCASE
-                AND (t.privacy = 'public' OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.account_id = ?)))
-            """, arguments: [slug, viewerID]) ?? false
+            SELECT EXISTS (SELECT 1 FROM teams t WHERE t.slug = ? COLLATE NOCASE AND \(teamVisibleToViewerSQL("t", viewer: String(viewerID))))
+            """, arguments: [slug]) ?? false
     }
 
     func view(_ db: Database, team: TeamRecord, viewerID: Int64) throws -> TeamView? {

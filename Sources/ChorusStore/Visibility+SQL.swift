@@ -14,9 +14,13 @@ func visibleToViewerSQL(_ alias: String, viewer viewerID: String) -> String {
     (\(alias).visibility = 'company' OR (\(alias).account_id = \(viewerID) AND \(alias).visibility <> 'team') \
     OR (\(alias).visibility = 'followers' AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = \(viewerID) AND vf.target_account_id = \(alias).account_id)) \
     OR (\(alias).visibility IN ('followers', 'direct') AND EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = \(alias).id AND vm.account_id = \(viewerID))) \
-    OR (\(alias).visibility = 'team' AND EXISTS (SELECT 1 FROM teams vt WHERE vt.id = \(alias).team_id AND (vt.privacy = 'public' \
-        OR EXISTS (SELECT 1 FROM team_members vtm WHERE vtm.team_id = vt.id AND vtm.account_id = \(viewerID))))))
+    OR (\(alias).visibility = 'team' AND EXISTS (SELECT 1 FROM teams vt WHERE vt.id = \(alias).team_id AND \(teamVisibleToViewerSQL("vt", viewer: viewerID)))))
     """
+}
+
+/// True when the viewer may see team `alias` (public, or a member of it).
+func teamVisibleToViewerSQL(_ alias: String, viewer viewerID: String) -> String {
+    "(\(alias).privacy = 'public' OR EXISTS (SELECT 1 FROM team_members vtm WHERE vtm.team_id = \(alias).id AND vtm.account_id = \(viewerID)))"
 }
 
 /// True when a post the viewer may see carries the hashtag `tag` (an SQL

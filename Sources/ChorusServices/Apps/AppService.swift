@@ -113,7 +113,7 @@ public struct AppService: Sendable {
             .filter { $0.role?.canManage == true }.map(\.team.id)
         let inTeams = try await database.installedApps(teamIDs: managed)
         guard actor.role == .admin else { return inTeams }
-        let companyWide = try await database.installedApps().filter { $0.app.teamId == nil }
+        let companyWide = try await database.installedApps(companyWideOnly: true)
         return (companyWide + inTeams).sorted { ($0.app.id ?? 0) < ($1.app.id ?? 0) }
     }
 
