@@ -79,13 +79,8 @@ func buildRouter(services: Services, settings: ServerSettings, presenter: Mastod
 
     let compose = ComposeService(services: services, renderer: AppPayloads(presenter: presenter))
     InstanceController(services: services).addRoutes(to: router)
-    OAuthController(services: services, pages: pages).addRoutes(to: router)
-    let web = WebController(services: services, pages: pages, compose: compose)
-    web.addRoutes(to: router)
-    let accountPages = AccountPages(web: web)
-    accountPages.addRoutes(to: router)
-    AppPages(admin: accountPages).addRoutes(to: router)
-    BridgePages(admin: accountPages).addRoutes(to: router)
+    OAuthController(services: services).addRoutes(to: router)
+    Web(services: services, pages: pages, compose: compose).addRoutes(to: router)
     router.get("health") { _, _ in "OK" }
 
     let v1 = router.group("api/v1", context: AuthenticatedContext.self)

@@ -26,15 +26,12 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func page(_ pages: WebPages, request: Request, status: HTTPResponse.Status) -> Response {
-        let language = Localizer.negotiate(chosen: request.cookies[WebSession.languageCookie]?.value,
-                                           acceptLanguage: request.headers[.acceptLanguage])
         let (heading, message) = switch status.code {
         case 404, 405: ("not_found_title", "not_found_message")
         case 401, 403: ("forbidden_title", "forbidden_message")
         default: ("error_title", "error_message")
         }
-        let model = PageModel(pages: pages, language: language, title: heading, session: nil, path: "/")
-        return pages.message(model, heading: pages.localizer.string(heading, language), message: pages.localizer.string(message, language), status: status)
+        return pages.message(pages.anonymousFrame(request, title: heading, path: "/"), heading: heading, message: message, status: status)
     }
 
     private func jsonErrors(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

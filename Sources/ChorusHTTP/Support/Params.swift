@@ -10,6 +10,9 @@ struct Params: Sendable {
     /// The body as sent, when it was a JSON object (for nested values).
     private(set) var json: [String: JSONValue] = [:]
 
+    /// No parameters at all.
+    init() {}
+
     /// Query parameters only (GET routes).
     init(query request: Request) {
         if let query = request.uri.query { addForm(query) }

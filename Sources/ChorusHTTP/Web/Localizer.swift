@@ -69,13 +69,6 @@ struct Localizer: Sendable {
         return message
     }
 
-    /// A moment as pages show it: machine-readable (`iso`), exact to the
-    /// minute for the tooltip (`exact`), and how long ago (`relative`).
-    func moment(_ date: Date, now: Date, _ code: String) -> [String: String] {
-        let iso = JSON.timestamp(date)
-        return ["iso": iso, "exact": iso.prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC", "relative": relative(date, now: now, code)]
-    }
-
     /// "3 分钟前", "2 hours ago": how long ago `date` was, in `code`.
     func relative(_ date: Date, now: Date, _ code: String) -> String {
         let seconds = max(0, Int(now.timeIntervalSince(date)))

@@ -1,13 +1,11 @@
 import ChorusCore
-import ChorusServices
-import ChorusStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
 
-/// Renders the web pages: Mustache templates (`Resources/Templates`) with
-/// strings from the message catalogues (`Resources/Locales`).
+/// The templates (`Resources/Templates`) and message catalogues
+/// (`Resources/Locales`) of the web pages, and rendering a page.
 struct WebPages: Sendable {
     let library: MustacheLibrary
     let localizer: Localizer
@@ -27,52 +25,29 @@ struct WebPages: Sendable {
     }
 
     /// A page as an HTML response (never cached: pages show private content).
-    func render(_ template: String, _ page: PageModel, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(page.values, withTemplate: template) ?? ""
+    func render(_ template: String, _ frame: PageFrame, _ content: some MustacheParent = NoContent(), status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(PageView(frame: frame, content: content), withTemplate: template) ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// A friendly error page that shows nothing internal.
-    func message(_ page: PageModel, heading: String, message: String, status: HTTPResponse.Status) -> Response {
-        var page = page
-        page["title"] = heading
-        page["heading"] = heading
-        page["message"] = message
-        return render("message", page, status: status)
-    }
-}
-
-/// What every page gets: the strings of its language, the signed-in person
-/// and their form token, the language links. Pages add their own values.
-struct PageModel {
-    private(set) var values: [String: Any] = [:]
-    let language: String
-
-    init(pages: WebPages, language: String, title: String, session: WebSession?, path: String) {
-        self.language = language
-        let strings = pages.localizer.strings(language)
-        values["t"] = strings
-        values["title"] = strings[title] ?? title
-        if let session {
-            values["user"] = ["displayName": session.account.shownName]
-            values["csrf"] = session.csrf
-            values["isAdmin"] = session.account.role == .admin
-            values["isEditor"] = session.account.role != .member
-        }
-        let next = LinkHeader.encode(path)
-        values["languages"] = [("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文"), ("en", "English")].map { code, name in
-            ["code": code, "name": name, "next": next, "current": code == language] as [String: Any]
-        }
+    /// A friendly page that says what happened and shows nothing internal;
+    /// `heading` and `message` are keys of the catalogue.
+    func message(_ frame: PageFrame, heading: String, message: String, status: HTTPResponse.Status) -> Response {
+        self.message(frame, heading: heading, text: frame.string(message), status: status)
     }
 
-    subscript(key: String) -> Any? {
-        get { values[key] }
-        set { values[key] = newValue }
+    /// The same with a sentence already in the page's language.
+    func message(_ frame: PageFrame, heading: String, text: String, status: HTTPResponse.Status) -> Response {
+        var frame = frame
+        frame.title = frame.string(heading)
+        return render("message", frame, MessageContent(heading: frame.string(heading), message: text), status: status)
     }
-}
 
-extension AccountRecord {
-    /// The name pages show: the display name, or the username when it has none.
-    var shownName: String { displayName.isEmpty ? username : displayName }
+    /// The frame of a page for anyone (no session), in the language the
+    /// browser chose or asks for.
+    func anonymousFrame(_ request: Request, title: String, path: String) -> PageFrame {
+        let language = Localizer.negotiate(chosen: request.cookies[WebSession.languageCookie]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        return PageFrame(localizer: localizer, language: language, title: title, session: nil, path: path)
+    }
 }

@@ -25,10 +25,10 @@ struct WebSession: Sendable {
 
     /// The session of a request's cookie, if it is a live session token and
     /// its person active; any other token is treated as no cookie at all.
-    /// `context` gives the client's address for the list of sessions.
-    static func current(_ request: Request, context: AppRequestContext?, services: Services) async -> WebSession? {
+    /// `remoteAddress` is the client's, for the list of sessions.
+    static func current(_ request: Request, remoteAddress: String?, services: Services) async -> WebSession? {
         guard let token = request.cookies[cookieName]?.value, !token.isEmpty,
-              let principal = try? await services.oauth.authenticateSession(token: token, client: client(request, context)),
+              let principal = try? await services.oauth.authenticateSession(token: token, client: client(request, remoteAddress: remoteAddress)),
               let account = principal.account else { return nil }
         return WebSession(token: token, principal: principal, account: account)
     }
@@ -46,8 +46,8 @@ struct WebSession: Sendable {
     }
 
     /// The browser and address a request comes from.
-    static func client(_ request: Request, _ context: AppRequestContext?) -> SessionClient {
-        SessionClient(address: context?.remoteAddress, userAgent: request.headers[.userAgent])
+    static func client(_ request: Request, remoteAddress: String?) -> SessionClient {
+        SessionClient(address: remoteAddress, userAgent: request.headers[.userAgent])
     }
 }
 
@@ -79,9 +79,9 @@ enum FormGuard {
     }
 
     /// Adds the token to a page, and the cookie to its response when new.
-    static func protect(_ request: Request, _ model: inout PageModel, config: ChorusConfig) -> (Response) -> Response {
+    static func protect(_ request: Request, _ frame: inout PageFrame, config: ChorusConfig) -> (Response) -> Response {
         let (value, isNew) = token(request)
-        model["formToken"] = value
+        frame.formToken = value
         return { response in
             guard isNew else { return response }
             var response = response
