@@ -104,14 +104,14 @@ public struct TeamService: Sendable {
     public func join(id: Int64, by viewer: AccountRecord) async throws -> TeamView {
         let view = try await team(id: id, viewer: viewer)
         if view.role != nil { return view }
-        guard !view.team.isArchived else { throw ChorusError.unprocessable("This team is archived") }
+        if let refusal = TeamRules.join(view.ruleFacts) { throw refusal }
         switch view.team.joinPolicy {
         case .open:
             try await database.addTeamMember(teamID: id, accountID: viewer.id, role: .member, actorID: viewer.id)
         case .request:
             try await database.requestToJoin(teamID: id, accountID: viewer.id)
         case .invite:
-            throw ChorusError.forbidden("This team is invite-only: ask an owner or admin to add you")
+            break  // refused above by TeamRules.join
         }
         return try await team(id: id, viewer: viewer)
     }
@@ -204,10 +204,10 @@ public struct TeamService: Sendable {
 
     /// Pins a top-level post of the team (owners and admins; at most five).
     public func pin(teamID: Int64, statusID: Int64, by actor: AccountRecord) async throws -> HydratedStatus {
-        _ = try await managed(teamID, by: actor)
+        let view = try await managed(teamID, by: actor)
         guard let status = try await database.hydrate(ids: [statusID], viewerID: actor.id).first,
               status.status.teamId == teamID else { throw ChorusError.notFound("That post is not in this team") }
-        guard status.status.inReplyToId == nil else { throw ChorusError.unprocessable("Only top-level posts can be pinned") }
+        if let refusal = PostRules.pin(status.status.ruleFacts(), by: PostRules.Actor(id: actor.id, teamRole: view.role)) { throw refusal }
         let pins = try await database.pinnedStatusIDs(teamID: teamID)
         guard pins.contains(statusID) || pins.count < Self.maxPins else {
             throw ChorusError.unprocessable("A team can pin at most \(Self.maxPins) posts")
@@ -225,12 +225,8 @@ public struct TeamService: Sendable {
     /// the asker or an owner or admin of the question's team. nil clears it.
     public func chooseBestAnswer(questionID: Int64, answerID: Int64?, by actor: AccountRecord) async throws -> HydratedStatus {
         guard let question = try await database.hydrate(ids: [questionID], viewerID: actor.id).first else { throw ChorusError.notFound() }
-        guard question.status.kind == .question else { throw ChorusError.unprocessable("Only questions have a best answer") }
-        var allowed = question.status.accountId == actor.id
-        if !allowed, let teamID = question.status.teamId {
-            allowed = try await database.teamRole(teamID: teamID, accountID: actor.id)?.canManage ?? false
-        }
-        guard allowed else { throw ChorusError.forbidden("Only the asker or a team admin can choose the best answer") }
+        let role = try await question.status.teamId.asyncMap { try await database.teamRole(teamID: $0, accountID: actor.id) } ?? nil
+        if let refusal = PostRules.chooseBestAnswer(question.status.ruleFacts(), by: PostRules.Actor(id: actor.id, teamRole: role)) { throw refusal }
         if let answerID {
             guard try await database.visibleStatus(id: answerID, viewerID: actor.id) != nil,
                   try await database.isInThread(answerID: answerID, questionID: questionID) else {
@@ -246,7 +242,7 @@ public struct TeamService: Sendable {
     /// The team, if the actor is one of its owners or admins (403 for other members, 404 for outsiders of a private team).
     func managed(_ id: Int64, by actor: AccountRecord) async throws -> TeamView {
         let view = try await team(id: id, viewer: actor)
-        guard view.role?.canManage == true else { throw ChorusError.forbidden("Only the team's owners and admins can do this") }
+        if let refusal = TeamRules.manage(view.ruleFacts) { throw refusal }
         return view
     }
 
