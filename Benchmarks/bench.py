@@ -15,6 +15,7 @@ seconds per scenario, and the server is stopped at the end.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import signal
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BINARY = ROOT / ".build" / "release" / "chorus"
+# Another build (a baseline to compare with) through BENCH_BINARY.
+BINARY = Path(os.getenv("BENCH_BINARY", str(ROOT / ".build" / "release" / "chorus")))
 DATA = ROOT / "Benchmarks" / "data"
 LUA = ROOT / "Benchmarks" / "lua"
 HOST = "127.0.0.1"
@@ -60,6 +62,7 @@ def scenarios(team_slug: str) -> list[Scenario]:
         Scenario("floor: instance", "/api/v1/instance", script=None),
         Scenario("reference: verify_credentials", "/api/v1/accounts/verify_credentials", reference=True),
         Scenario("home timeline", "/api/v1/timelines/home?limit=20", timeline=True),
+        Scenario("home page (web)", "/", script="page.lua", timeline=True),
         Scenario("company timeline", "/api/v1/timelines/public?limit=20", timeline=True),
         Scenario("tag timeline", f"/api/v1/timelines/tag/{tag}?limit=20", timeline=True),
         Scenario("team timeline", f"/api/v1/chorus/timelines/team/{team_slug}?limit=20", timeline=True),
@@ -79,6 +82,19 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 def sql(database: Path, query: str) -> str:
     return run(["sqlite3", str(database), query], capture_output=True).stdout.strip()
+
+
+def sessions(database: Path, people: int) -> None:
+    """Web sessions `bench-session-N` for people 1…N, made fresh for this run
+    (a session ends after 14 days unused), for the page scenarios."""
+    now = time.strftime("%Y-%m-%d %H:%M:%S.000", time.gmtime())
+    rows = ",".join(
+        f"('{hashlib.sha256(f'bench-session-{n}'.encode()).hexdigest()}', 'session', {n}, 'read write follow push', '{now}', '{now}')"
+        for n in range(1, people + 1))
+    sql(database, "DELETE FROM access_tokens WHERE kind = 'session'; "
+        "INSERT INTO access_tokens (token_hash, kind, account_id, scopes, created_at, last_used_at) "
+        f"SELECT t.h, t.k, a.id, t.s, t.c, t.u FROM (SELECT column1 AS h, column2 AS k, column3 AS n, column4 AS s, column5 AS c, column6 AS u "
+        f"FROM (VALUES {rows})) t JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM accounts WHERE is_bot = 0) a ON a.n = t.n")
 
 
 def seed(database: Path, users: int, posts: int, follows: int) -> None:
@@ -216,6 +232,7 @@ def main() -> None:
     database = DATA / f"bench-{args.users}-{args.posts}-{args.follows}.sqlite"
     seed(database, args.users, args.posts, args.follows)
 
+    sessions(database, min(2000, args.users))
     team_slug = sql(database, "SELECT slug FROM teams WHERE privacy = 'public' ORDER BY members_count DESC LIMIT 1")
     ids_file = DATA / "account-ids.txt"
     ids_file.write_text(sql(database, "SELECT id FROM accounts ORDER BY random() LIMIT 2000") + "\n")

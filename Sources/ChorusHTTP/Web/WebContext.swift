@@ -3,7 +3,6 @@ import ChorusServices
 import ChorusStore
 import HTTPTypes
 import Hummingbird
-import NIOCore
 
 /// The context of every web page: the browser's session, if it has one,
 /// resolved once by `WebSessionMiddleware`.
