@@ -157,20 +157,3 @@ struct ChorusAppsController {
         return try JSON.response(presenter.status(status), status: .created)
     }
 }
-
-extension Params {
-    /// A list parameter: a JSON array (possibly empty), or repeated form
-    /// keys; nil when absent.
-    func list(_ key: String) -> [String]? {
-        if let value = json[key] {
-            switch value {
-            case .array(let items): return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
-            case .string(let text): return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-            case .null: return []
-            default: return nil
-            }
-        }
-        let values = strings(key)
-        return values.isEmpty ? nil : values.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
-    }
-}

@@ -172,10 +172,32 @@ struct Params: Sendable {
 
     func ids(_ key: String) -> [Int64] { strings(key).compactMap { Int64($0) } }
 
+    /// A non-empty value read by `parse` (an enum's `init(rawValue:)`, say);
+    /// nil when absent, `invalid` when `parse` refuses it.
+    func parse<T>(_ key: String, _ parse: (String) -> T?, invalid: @autoclosure () -> ChorusError) throws -> T? {
+        guard let raw = nonEmpty(key) else { return nil }
+        guard let value = parse(raw) else { throw invalid() }
+        return value
+    }
+
+    /// A list parameter: a JSON array (possibly empty), or repeated form
+    /// keys; nil when absent.
+    func list(_ key: String) -> [String]? {
+        if let value = json[key] {
+            switch value {
+            case .array(let items): return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            case .string(let text): return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            case .null: return []
+            default: return nil
+            }
+        }
+        let values = strings(key)
+        return values.isEmpty ? nil : values.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) }
+    }
+
     /// Mastodon pagination parameters.
-    func page(defaultLimit: Int = Page.defaultLimit, maxLimit: Int = Page.maxLimit) throws -> Page {
-        Page(maxID: try id("max_id"), sinceID: try id("since_id"), minID: try id("min_id"),
-             limit: (try? int("limit")) ?? defaultLimit, maxLimit: maxLimit)
+    func page(maxLimit: Int = Page.maxLimit) throws -> Page {
+        try PageRequest(self).page(maxLimit: maxLimit)
     }
 }
 
