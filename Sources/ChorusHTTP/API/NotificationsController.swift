@@ -15,11 +15,24 @@ struct NotificationsController {
         group.post("notifications/:id/dismiss", use: dismiss)
     }
 
+    /// `GET /notifications`: a page (up to 80), `types[]` to keep and
+    /// `exclude_types[]` to drop.
+    struct ListRequest: RequestBody {
+        let page: Page
+        let types: [String]
+        let excludeTypes: [String]
+
+        init(_ params: Params) throws {
+            page = try params.page(maxLimit: 80)
+            types = params.strings("types")
+            excludeTypes = params.strings("exclude_types")
+        }
+    }
+
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:notifications")
-        let params = Params(query: request)
-        let list = try await services.notifications.list(viewer: user, page: try params.page(maxLimit: 80),
-                                                         types: params.strings("types"), excludeTypes: params.strings("exclude_types"))
+        let query = try ListRequest.query(request)
+        let list = try await services.notifications.list(viewer: user, page: query.page, types: query.types, excludeTypes: query.excludeTypes)
         return try JSON.response(list.map(presenter.notification),
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: list.map(\.notification.id)))
     }

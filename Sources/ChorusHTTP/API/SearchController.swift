@@ -17,17 +17,31 @@ struct SearchController {
         v1.get("followed_tags", use: followedTags)
     }
 
+    /// `GET /api/v2/search`: the query, one kind of result or all, offset
+    /// paging (20 a page unless asked), and Mastodon's `account_id` and `max_id`.
+    struct SearchRequest: RequestBody {
+        let kind: SearchService.Kind?
+        let q: String
+        let accountID: Int64?
+        let limit: Int
+        let offset: Int
+        let maxID: Int64?
+
+        init(_ params: Params) throws {
+            kind = try params.parse("type", SearchService.Kind.init(rawValue:), invalid: .badRequest("type must be accounts, hashtags or statuses"))
+            q = params.string("q") ?? ""
+            accountID = try params.id("account_id")
+            limit = try params.int("limit") ?? 20
+            offset = try params.int("offset") ?? 0
+            maxID = try params.id("max_id")
+        }
+    }
+
     @Sendable func search(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:search")
-        let params = Params(query: request)
-        var kind: SearchService.Kind?
-        if let raw = params.nonEmpty("type") {
-            guard let parsed = SearchService.Kind(rawValue: raw) else { throw ChorusError.badRequest("type must be accounts, hashtags or statuses") }
-            kind = parsed
-        }
-        let results = try await services.search.search(
-            params.string("q") ?? "", kind: kind, viewer: user, accountID: try params.id("account_id"),
-            limit: (try params.int("limit")) ?? 20, offset: (try params.int("offset")) ?? 0, maxID: try params.id("max_id"))
+        let query = try SearchRequest.query(request)
+        let results = try await services.search.search(query.q, kind: query.kind, viewer: user, accountID: query.accountID,
+                                                       limit: query.limit, offset: query.offset, maxID: query.maxID)
         return try JSON.response(SearchEntity(
             accounts: results.accounts.map { presenter.account($0) },
             statuses: results.statuses.map { presenter.status($0) },

@@ -23,33 +23,65 @@ struct StatusesController {
         group.get("statuses/:id/reblogged_by", use: rebloggedBy)
     }
 
+    /// `POST /api/v1/statuses`: Mastodon's status parameters, plus Chorus's
+    /// team and kind of post.
+    struct CreateRequest: RequestBody {
+        let text: String
+        let visibility: Visibility?
+        let inReplyToID: Int64?
+        /// `quoted_status_id`, or `quote_id` as some clients send it.
+        let quotedStatusID: Int64?
+        let spoilerText: String?
+        let sensitive: Bool
+        let language: String?
+        let teamID: Int64?
+        let kind: PostKind?
+
+        init(_ params: Params) throws {
+            text = params.string("status") ?? ""
+            visibility = try params.parse("visibility", Visibility.init(apiValue:), invalid: .unprocessable(
+                "Validation failed: Visibility is not one of public, unlisted, private, direct, company, followers"))
+            inReplyToID = try params.id("in_reply_to_id")
+            quotedStatusID = try params.id("quoted_status_id") ?? params.id("quote_id")
+            spoilerText = params.string("spoiler_text")
+            sensitive = try params.bool("sensitive") ?? false
+            language = params.nonEmpty("language")
+            teamID = try params.id("chorus_team_id")
+            kind = try params.parse("chorus_kind", PostKind.init(rawValue:), invalid: .unprocessable(
+                "Validation failed: chorus_kind must be status, question or announcement"))
+            if !params.strings("media_ids").isEmpty { throw ChorusError.unprocessable("Chorus posts are text only: media attachments are not supported") }
+        }
+
+        /// The draft, with what the request carries outside its body.
+        func draft(idempotencyKey: String?, applicationName: String?) -> StatusService.Draft {
+            var draft = StatusService.Draft(text: text, visibility: visibility, inReplyToID: inReplyToID, quotedStatusID: quotedStatusID)
+            draft.spoilerText = spoilerText
+            draft.sensitive = sensitive
+            draft.language = language
+            draft.idempotencyKey = idempotencyKey
+            draft.applicationName = applicationName
+            draft.teamID = teamID
+            if let kind { draft.kind = kind }
+            return draft
+        }
+    }
+
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
-        let params = try await Params.from(request, context: context)
-        var draft = StatusService.Draft(text: params.string("status") ?? "")
-        if let raw = params.nonEmpty("visibility") {
-            guard let visibility = Visibility(apiValue: raw) else { throw ChorusError.unprocessable("Validation failed: Visibility is not one of public, unlisted, private, direct, company, followers") }
-            draft.visibility = visibility
-        }
-        draft.inReplyToID = try params.id("in_reply_to_id")
-        draft.quotedStatusID = try params.id("quoted_status_id") ?? params.id("quote_id")
-        draft.spoilerText = params.string("spoiler_text")
-        draft.sensitive = try params.bool("sensitive") ?? false
-        draft.language = params.nonEmpty("language")
-        draft.idempotencyKey = request.headers[.idempotencyKey]
-        draft.teamID = try params.id("chorus_team_id")
-        if let raw = params.nonEmpty("chorus_kind") {
-            guard let kind = PostKind(rawValue: raw) else { throw ChorusError.unprocessable("Validation failed: chorus_kind must be status, question or announcement") }
-            draft.kind = kind
-        }
-        if !params.strings("media_ids").isEmpty { throw ChorusError.unprocessable("Chorus posts are text only: media attachments are not supported") }
-        if let appID = context.principal.appID { draft.applicationName = try await services.oauth.app(id: appID)?.name }
+        let body = try await CreateRequest.decode(request, context: context)
+        let draft = body.draft(idempotencyKey: request.headers[.idempotencyKey], applicationName: try await applicationName(context))
         switch try await compose.submit(by: user, draft, restrictedTo: context.principal.teamID) {
         case .posted(let status):
             return try JSON.response(presenter.status(status))
         case .command(let answer):
             return try JSON.response(presenter.commandAnswer(answer))
         }
+    }
+
+    /// The name of the app whose token posts, shown as the post's application.
+    func applicationName(_ context: AuthenticatedContext) async throws -> String? {
+        guard let appID = context.principal.appID else { return nil }
+        return try await services.oauth.app(id: appID)?.name
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -92,14 +124,16 @@ struct StatusesController {
 
     @Sendable func favouritedBy(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:statuses")
-        let list = try await services.statuses.favouritedBy(id: try context.parameters.id("id"), viewer: user, page: try Params(query: request).page(maxLimit: 80))
+        let list = try await services.statuses.favouritedBy(id: try context.parameters.id("id"), viewer: user,
+                                                            page: try PageRequest.query(request).page(maxLimit: 80))
         return try JSON.response(list.map { presenter.account($0.account) },
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: list.map(\.cursor)))
     }
 
     @Sendable func rebloggedBy(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:statuses")
-        let list = try await services.statuses.rebloggedBy(id: try context.parameters.id("id"), viewer: user, page: try Params(query: request).page(maxLimit: 80))
+        let list = try await services.statuses.rebloggedBy(id: try context.parameters.id("id"), viewer: user,
+                                                           page: try PageRequest.query(request).page(maxLimit: 80))
         return try JSON.response(list.map { presenter.account($0.account) },
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: list.map(\.cursor)))
     }

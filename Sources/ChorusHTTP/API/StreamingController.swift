@@ -80,8 +80,17 @@ struct StreamingController {
         }
     }
 
+    /// `?tag=`, the hashtag a hashtag stream follows.
+    struct StreamRequest: RequestBody {
+        let tag: String?
+
+        init(_ params: Params) throws {
+            tag = params.string("tag")
+        }
+    }
+
     func sse(_ request: Request, context: AuthenticatedContext, stream: String) async throws -> Response {
-        let kind = try StreamRenderer.kind(stream: stream, tag: Params(query: request).string("tag"))
+        let kind = try StreamRenderer.kind(stream: stream, tag: try StreamRequest.query(request).tag)
         let viewer = try context.user(StreamRenderer.scope(for: kind))
         let messages = try await services.openStream(accountID: viewer.id, tokenID: context.principal.tokenID, kind: kind)
         let renderer = renderer
