@@ -37,32 +37,18 @@ struct BridgeController {
         return try JSON.response(try await services.bridge.channels().map { presenter.channel($0, forAdmin: user.role == .admin) })
     }
 
-    func settings(_ params: Params) throws -> ChannelSettings {
-        var settings = ChannelSettings(name: params.string("name"), slug: params.nonEmpty("slug"), maxCharacters: try params.int("max_characters"),
-                                       mentionsAsNames: try params.bool("mentions_as_names"), baseURL: params.string("base_url"),
-                                       accessToken: params.string("access_token"), url: params.string("url"))
-        if let raw = params.nonEmpty("kind") {
-            guard let kind = BrandChannelRecord.Kind(rawValue: raw) else { throw ChorusError.unprocessable("Validation failed: kind must be mastodon, webhook or atom") }
-            settings.kind = kind
-        }
-        return settings
-    }
-
     @Sendable func createChannel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("admin:write")
-        let created = try await services.bridge.createChannel(try settings(try await Params.from(request, context: context)), by: user)
+        let body = try await ChannelRequest.decode(request, context: context)
+        let created = try await services.bridge.createChannel(body.settings, by: user)
         return try JSON.response(ChannelCreatedEntity(channel: presenter.channel(created.channel, forAdmin: true), webhookSecret: created.secret),
                                  status: .created)
     }
 
     @Sendable func updateChannel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("admin:write")
-        let params = try await Params.from(request, context: context)
-        guard params.string("slug") == nil, params.string("kind") == nil else {
-            throw ChorusError.unprocessable("A channel's slug and kind cannot be changed: add a new channel instead")
-        }
-        let settings = try settings(params)
-        let channel = try await services.bridge.updateChannel(id: try context.parameters.id("id"), settings, by: user)
+        let body = try await ChannelChangesRequest.decode(request, context: context)
+        let channel = try await services.bridge.updateChannel(id: try context.parameters.id("id"), body.settings, by: user)
         return try JSON.response(presenter.channel(channel, forAdmin: true))
     }
 
@@ -75,9 +61,8 @@ struct BridgeController {
 
     @Sendable func addLeakRule(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("admin:write")
-        let params = try await Params.from(request, context: context)
-        let rule = try await services.bridge.addLeakRule(kind: params.string("kind") ?? "", value: params.string("value") ?? "",
-                                                         note: params.string("note") ?? "", by: user)
+        let body = try await LeakRuleRequest.decode(request, context: context)
+        let rule = try await services.bridge.addLeakRule(kind: body.kind, value: body.value, note: body.note, by: user)
         return try JSON.response(presenter.leakRule(rule), status: .created)
     }
 
@@ -97,25 +82,15 @@ struct BridgeController {
 
     @Sendable func nominate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
-        let params = try await Params.from(request, context: context)
-        guard let statusID = try params.id("status_id") else { throw ChorusError.unprocessable("Validation failed: status_id is required") }
-        let channels = (params.list("channel_ids") ?? []).map { raw -> Int64? in Int64(raw) }
-        guard channels.allSatisfy({ $0 != nil }) else { throw ChorusError.unprocessable("Validation failed: channel_ids must be channel ids") }
-        let view = try await services.bridge.nominate(statusID: statusID, channelIDs: channels.compactMap { $0 }, note: params.string("note") ?? "", by: user)
+        let body = try await NominateRequest.decode(request, context: context)
+        let view = try await services.bridge.nominate(statusID: body.statusID, channelIDs: body.channelIDs, note: body.note, by: user)
         return try JSON.response(try await entity(view, for: user), status: .created)
     }
 
     @Sendable func nominations(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read")
-        let params = Params(query: request)
-        var state: NominationRecord.State?
-        if let raw = params.nonEmpty("state") {
-            guard let parsed = NominationRecord.State(rawValue: raw) else {
-                throw ChorusError.unprocessable("Validation failed: state must be pending, approved, rejected or retracted")
-            }
-            state = parsed
-        }
-        let views = try await services.bridge.nominations(state: state, by: user, page: try params.page())
+        let query = try NominationsRequest.query(request)
+        let views = try await services.bridge.nominations(state: query.state, by: user, page: query.page)
         var entities: [NominationEntity] = []
         for view in views { entities.append(try await entity(view, for: user)) }
         let headers = LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: views.compactMap(\.nomination.id))
@@ -129,29 +104,22 @@ struct BridgeController {
 
     @Sendable func approve(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
-        let params = try await Params.from(request, context: context)
-        var publishAt: Date?
-        if let raw = params.nonEmpty("publish_at") {
-            guard let date = JSON.parseTimestamp(raw) else {
-                throw ChorusError.unprocessable("Validation failed: publish_at must be an ISO 8601 time such as 2026-12-01T09:00:00Z")
-            }
-            publishAt = date
-        }
-        let view = try await services.bridge.approve(id: try context.parameters.id("id"), publishAt: publishAt, by: user)
+        let body = try await ApproveRequest.decode(request, context: context)
+        let view = try await services.bridge.approve(id: try context.parameters.id("id"), publishAt: body.publishAt, by: user)
         return try JSON.response(try await entity(view, for: user))
     }
 
     @Sendable func reject(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
-        let params = try await Params.from(request, context: context)
-        let view = try await services.bridge.reject(id: try context.parameters.id("id"), reason: params.string("reason") ?? "", by: user)
+        let body = try await ReasonRequest.decode(request, context: context)
+        let view = try await services.bridge.reject(id: try context.parameters.id("id"), reason: body.reason, by: user)
         return try JSON.response(try await entity(view, for: user))
     }
 
     @Sendable func retract(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
-        let params = try await Params.from(request, context: context)
-        let view = try await services.bridge.retract(id: try context.parameters.id("id"), reason: params.string("reason") ?? "", by: user)
+        let body = try await ReasonRequest.decode(request, context: context)
+        let view = try await services.bridge.retract(id: try context.parameters.id("id"), reason: body.reason, by: user)
         return try JSON.response(try await entity(view, for: user))
     }
 
@@ -163,7 +131,7 @@ struct BridgeController {
     /// The bridge's part of the audit log (administrators).
     @Sendable func audit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("admin:read")
-        let entries = try await services.bridge.audit(by: user, page: try Params(query: request).page(maxLimit: 200))
+        let entries = try await services.bridge.audit(by: user, page: try PageRequest.query(request).page(maxLimit: 200))
         let headers = LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: entries.compactMap(\.id))
         return try JSON.response(entries.map(AuditEntity.init), headers: headers)
     }

@@ -29,39 +29,59 @@ struct ChorusAppsController {
 
     // MARK: Apps
 
+    /// `POST /chorus/apps`: the manifest of the app to install.
+    struct InstallRequest: RequestBody {
+        let name: String
+        let description: String
+        let webhookURL: String?
+        let events: [String]
+        let scopes: [String]
+        let commands: [(name: String, description: String)]
+        let incoming: Bool
+        let teamID: Int64?
+
+        init(_ params: Params) throws {
+            name = params.string("name") ?? ""
+            description = params.string("description") ?? ""
+            webhookURL = params.nonEmpty("webhook_url")
+            events = params.list("events") ?? []
+            scopes = params.list("scopes") ?? []
+            commands = try Self.commands(params)
+            incoming = try params.bool("incoming") ?? false
+            teamID = try params.id("team_id")
+        }
+
+        var manifest: AppManifest {
+            AppManifest(name: name, description: description, webhookURL: webhookURL, events: events, scopes: scopes,
+                        commands: commands, incoming: incoming, teamID: teamID)
+        }
+
+        /// `commands`: a list of `{"name", "description"}` objects (or names).
+        static func commands(_ params: Params) throws -> [(name: String, description: String)] {
+            guard let value = params.json["commands"] else {
+                return params.strings("commands").map { ($0, "") }
+            }
+            guard case .array(let items) = value else { throw ChorusError.unprocessable("Validation failed: commands must be a list") }
+            return try items.map { item in
+                switch item {
+                case .string(let name): return (name, "")
+                case .object(let object):
+                    guard case .string(let name)? = object["name"] else { throw ChorusError.unprocessable("Validation failed: every command needs a name") }
+                    if case .string(let description)? = object["description"] { return (name, description) }
+                    return (name, "")
+                default: throw ChorusError.unprocessable("Validation failed: a command is an object with a name")
+                }
+            }
+        }
+    }
+
     @Sendable func install(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:apps")
-        let params = try await Params.from(request, context: context)
-        var manifest = AppManifest(name: params.string("name") ?? "")
-        manifest.description = params.string("description") ?? ""
-        manifest.webhookURL = params.nonEmpty("webhook_url")
-        manifest.events = params.list("events") ?? []
-        manifest.scopes = params.list("scopes") ?? []
-        manifest.commands = try commands(params)
-        manifest.incoming = try params.bool("incoming") ?? false
-        manifest.teamID = try params.id("team_id")
-        let installation = try await services.apps.install(manifest, by: user)
+        let body = try await InstallRequest.decode(request, context: context)
+        let installation = try await services.apps.install(body.manifest, by: user)
         return try JSON.response(AppInstallationEntity(
             app: presenter.app(installation.installed), accessToken: installation.accessToken,
             webhookSecret: installation.webhookSecret, incomingUrl: installation.incomingURL), status: .created)
-    }
-
-    /// `commands`: a list of `{"name", "description"}` objects (or names).
-    func commands(_ params: Params) throws -> [(name: String, description: String)] {
-        guard let value = params.json["commands"] else {
-            return params.strings("commands").map { ($0, "") }
-        }
-        guard case .array(let items) = value else { throw ChorusError.unprocessable("Validation failed: commands must be a list") }
-        return try items.map { item in
-            switch item {
-            case .string(let name): return (name, "")
-            case .object(let object):
-                guard case .string(let name)? = object["name"] else { throw ChorusError.unprocessable("Validation failed: every command needs a name") }
-                if case .string(let description)? = object["description"] { return (name, description) }
-                return (name, "")
-            default: throw ChorusError.unprocessable("Validation failed: a command is an object with a name")
-            }
-        }
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -74,16 +94,27 @@ struct ChorusAppsController {
         return try JSON.response(presenter.app(try await services.apps.app(id: try context.parameters.id("app"), by: user)))
     }
 
+    /// `PATCH /chorus/apps/:app`: absent fields stay as they are; an empty
+    /// `webhook_url` removes the URL.
+    struct UpdateRequest: RequestBody {
+        let description: String?
+        let events: [String]?
+        let webhookURL: String??
+
+        init(_ params: Params) throws {
+            description = params.string("description")
+            events = params.list("events")
+            // Sent at all (even as JSON null) means change it.
+            webhookURL = params.json["webhook_url"] != nil || params.string("webhook_url") != nil ? .some(params.nonEmpty("webhook_url")) : nil
+        }
+
+        var changes: AppChanges { AppChanges(description: description, webhookURL: webhookURL, events: events) }
+    }
+
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:apps")
-        let params = try await Params.from(request, context: context)
-        var changes = AppChanges()
-        changes.description = params.string("description")
-        changes.events = params.list("events")
-        if params.json["webhook_url"] != nil || params.string("webhook_url") != nil {
-            changes.webhookURL = .some(params.nonEmpty("webhook_url"))
-        }
-        let updated = try await services.apps.update(id: try context.parameters.id("app"), changes, by: user)
+        let body = try await UpdateRequest.decode(request, context: context)
+        let updated = try await services.apps.update(id: try context.parameters.id("app"), body.changes, by: user)
         return try JSON.response(presenter.app(updated))
     }
 
@@ -115,8 +146,7 @@ struct ChorusAppsController {
 
     @Sendable func deliveries(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:apps")
-        let params = Params(query: request)
-        let records = try await services.apps.deliveries(appID: try context.parameters.id("app"), by: user, page: try params.page())
+        let records = try await services.apps.deliveries(appID: try context.parameters.id("app"), by: user, page: try PageRequest.query(request).page())
         let headers = LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: records.compactMap(\.id))
         return try JSON.response(records.map(presenter.delivery), headers: headers)
     }
@@ -139,21 +169,41 @@ struct ChorusAppsController {
         return try JSON.response(Allowlist(allowed: try services.apps.allowlist(by: user)))
     }
 
+    /// `PUT /chorus/admin/hook_allowlist`: the whole list, replacing the old one.
+    struct AllowlistRequest: RequestBody {
+        let allowed: [String]
+
+        init(_ params: Params) throws {
+            guard let allowed = params.list("allowed") else { throw ChorusError.unprocessable("Validation failed: send the list as allowed") }
+            self.allowed = allowed
+        }
+    }
+
     @Sendable func setAllowlist(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("admin:write")
-        let params = try await Params.from(request, context: context)
-        guard let entries = params.list("allowed") else { throw ChorusError.unprocessable("Validation failed: send the list as allowed") }
-        return try JSON.response(Allowlist(allowed: try await services.apps.setAllowlist(entries, by: user)))
+        let body = try await AllowlistRequest.decode(request, context: context)
+        return try JSON.response(Allowlist(allowed: try await services.apps.setAllowlist(body.allowed, by: user)))
     }
 
     // MARK: Incoming hooks
+
+    /// `POST /hooks/:secret`: the text to post and, optionally, the team's address.
+    struct IncomingRequest: RequestBody {
+        let text: String
+        let team: String?
+
+        init(_ params: Params) throws {
+            text = params.string("text") ?? ""
+            team = params.nonEmpty("team")
+        }
+    }
 
     /// `POST /hooks/:secret` with `{"text": …, "team": "<slug>"}`: no token,
     /// the secret in the path is the credential.
     @Sendable func incoming(_ request: Request, context: AppRequestContext) async throws -> Response {
         let secret = context.parameters.get("secret") ?? ""
-        let params = try await Params.from(request, context: context)
-        let status = try await services.apps.postIncoming(secret: secret, text: params.string("text") ?? "", teamSlug: params.nonEmpty("team"))
+        let body = try await IncomingRequest.decode(request, context: context)
+        let status = try await services.apps.postIncoming(secret: secret, text: body.text, teamSlug: body.team)
         return try JSON.response(presenter.status(status), status: .created)
     }
 }

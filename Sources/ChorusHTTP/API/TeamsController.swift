@@ -41,32 +41,19 @@ struct TeamsController {
         return try await services.teams.team(slug: raw, viewer: user)
     }
 
-    func settings(_ params: Params) throws -> TeamService.Settings {
-        var settings = TeamService.Settings(name: params.string("name"), slug: params.nonEmpty("slug"), description: params.string("description"))
-        if let raw = params.nonEmpty("privacy") {
-            guard let privacy = TeamPrivacy(rawValue: raw) else { throw ChorusError.unprocessable("Validation failed: privacy must be public or private") }
-            settings.privacy = privacy
-        }
-        if let raw = params.nonEmpty("join_policy") {
-            guard let policy = TeamJoinPolicy(rawValue: raw) else { throw ChorusError.unprocessable("Validation failed: join_policy must be open, request or invite") }
-            settings.joinPolicy = policy
-        }
-        return settings
-    }
-
     // MARK: Teams
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:teams")
-        let params = Params(query: request)
-        let teams = try await services.teams.teams(viewer: user, mine: try params.bool("mine") ?? false, includeArchived: try params.bool("archived") ?? false)
+        let query = try ListRequest.query(request)
+        let teams = try await services.teams.teams(viewer: user, mine: query.mine, includeArchived: query.archived)
         return try JSON.response(teams.map(presenter.team))
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:teams")
-        let params = try await Params.from(request, context: context)
-        return try JSON.response(presenter.team(try await services.teams.createTeam(by: user, try settings(params))))
+        let body = try await SettingsRequest.decode(request, context: context)
+        return try JSON.response(presenter.team(try await services.teams.createTeam(by: user, body.settings)))
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -77,8 +64,8 @@ struct TeamsController {
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:teams")
         let id = try await team(context, user).team.id
-        let params = try await Params.from(request, context: context)
-        return try JSON.response(presenter.team(try await services.teams.updateTeam(id: id, by: user, try settings(params))))
+        let body = try await SettingsRequest.decode(request, context: context)
+        return try JSON.response(presenter.team(try await services.teams.updateTeam(id: id, by: user, body.settings)))
     }
 
     func archive(_ request: Request, context: AuthenticatedContext, archived: Bool) async throws -> Response {
@@ -104,22 +91,16 @@ struct TeamsController {
     @Sendable func members(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:teams")
         let id = try await team(context, user).team.id
-        let params = Params(query: request)
-        let members = try await services.teams.members(id: id, viewer: user, limit: (try params.int("limit")) ?? 40, offset: (try params.int("offset")) ?? 0)
+        let query = try MembersRequest.query(request)
+        let members = try await services.teams.members(id: id, viewer: user, limit: query.limit, offset: query.offset)
         return try JSON.response(members.map(presenter.member))
     }
 
     @Sendable func addMember(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:teams")
         let id = try await team(context, user).team.id
-        let params = try await Params.from(request, context: context)
-        guard let accountID = try params.id("account_id") else { throw ChorusError.unprocessable("Validation failed: account_id is missing") }
-        var role = TeamRole.member
-        if let raw = params.nonEmpty("role") {
-            guard let parsed = TeamRole(rawValue: raw) else { throw ChorusError.unprocessable("Validation failed: role must be owner, admin or member") }
-            role = parsed
-        }
-        return try JSON.response(presenter.member(try await services.teams.addMember(teamID: id, accountID: accountID, role: role, by: user)))
+        let body = try await AddMemberRequest.decode(request, context: context)
+        return try JSON.response(presenter.member(try await services.teams.addMember(teamID: id, accountID: body.accountID, role: body.role, by: user)))
     }
 
     @Sendable func removeMember(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -160,31 +141,24 @@ struct TeamsController {
     @Sendable func timeline(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:statuses")
         let id = try await team(context, user).team.id
-        let params = Params(query: request)
-        var filter = TeamFeedFilter()
-        if let raw = params.nonEmpty("kind") {
-            guard let kind = PostKind(rawValue: raw) else { throw ChorusError.badRequest("kind must be status, question or announcement") }
-            filter.kind = kind
-        }
-        filter.unanswered = try params.bool("unanswered") ?? false
+        let query = try FeedRequest.query(request)
         // `team(context:)` above checked access: the feed is one more read.
-        let feed = try await services.teams.timeline(of: id, viewer: user, filter: filter, page: try params.page())
+        let feed = try await services.teams.timeline(of: id, viewer: user, filter: query.filter, page: query.page)
         return presenter.statusesResponse(feed.pinned + feed.posts,
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: feed.posts.map(\.status.id)))
     }
 
     @Sendable func myTeams(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("read:statuses")
-        let statuses = try await services.teams.myTeamsTimeline(viewer: user, page: try Params(query: request).page())
+        let statuses = try await services.teams.myTeamsTimeline(viewer: user, page: try PageRequest.query(request).page())
         return presenter.statusesResponse(statuses,
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: statuses.map(\.status.id)))
     }
 
     @Sendable func bestAnswer(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let user = try context.user("write:statuses")
-        let params = try await Params.from(request, context: context)
-        guard let answerID = try params.id("answer_id") else { throw ChorusError.unprocessable("Validation failed: answer_id is missing") }
-        let question = try await services.teams.chooseBestAnswer(questionID: try context.parameters.id("status"), answerID: answerID, by: user)
+        let body = try await BestAnswerRequest.decode(request, context: context)
+        let question = try await services.teams.chooseBestAnswer(questionID: try context.parameters.id("status"), answerID: body.answerID, by: user)
         return try JSON.response(presenter.status(question))
     }
 
