@@ -33,17 +33,31 @@ struct AdminController {
         return try JSON.response(accounts.map { AdminAccountEntity(presenter: presenter, account: $0) })
     }
 
+    /// `POST /admin/accounts/:id/action`: Mastodon's `type`; Chorus acts on
+    /// `disable` and `suspend` alike (deactivation), and `none` changes nothing.
+    struct ActionRequest: RequestBody {
+        enum Action { case deactivate, noChange }
+
+        /// Checked when the handler reads it, after the path: an id that is
+        /// not a number is a 404 whatever the type.
+        let action: Result<Action, any Error>
+
+        init(_ params: Params) throws {
+            switch params.string("type") ?? "" {
+            case "disable", "suspend": action = .success(.deactivate)
+            case "none": action = .success(.noChange)
+            default: action = .failure(ChorusError.unprocessable("Validation failed: type must be disable, suspend or none"))
+            }
+        }
+    }
+
     @Sendable func action(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let actor = try admin(context, "admin:write:accounts")
-        let params = try await Params.from(request, context: context)
+        let body = try await ActionRequest.decode(request, context: context)
         let id = try context.parameters.id("id")
-        switch params.string("type") ?? "" {
-        case "disable", "suspend":
-            _ = try await services.accounts.deactivate(accountID: id, actor: actor)
-        case "none":
-            _ = try await services.accounts.account(id: id)
-        default:
-            throw ChorusError.unprocessable("Validation failed: type must be disable, suspend or none")
+        switch try body.action.get() {
+        case .deactivate: _ = try await services.accounts.deactivate(accountID: id, actor: actor)
+        case .noChange: _ = try await services.accounts.account(id: id)
         }
         return try JSON.empty()
     }
@@ -54,37 +68,75 @@ struct AdminController {
         return try JSON.response(AdminAccountEntity(presenter: presenter, account: account))
     }
 
+    /// `POST /chorus/invites`: the role the invited person gets (member
+    /// unless given) and, optionally, the address it is meant for.
+    struct InviteRequest: RequestBody {
+        let role: Role
+        let email: String?
+
+        init(_ params: Params) throws {
+            role = try AdminController.role(params.nonEmpty("role") ?? "member")
+            email = params.nonEmpty("email")
+        }
+    }
+
     @Sendable func createInvite(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let actor = try admin(context, "admin:write:accounts")
-        let params = try await Params.from(request, context: context)
-        let role = try AdminController.role(params.nonEmpty("role") ?? "member")
-        let created = try await services.accounts.createInvite(by: actor, role: role, email: params.nonEmpty("email"))
+        let body = try await InviteRequest.decode(request, context: context)
+        let created = try await services.accounts.createInvite(by: actor, role: body.role, email: body.email)
         return try JSON.response(InviteEntity(id: String(created.invite.id ?? 0), url: created.url, role: created.invite.role,
                                               email: created.invite.email, expiresAt: JSON.timestamp(created.invite.expiresAt)))
     }
 
+    /// `POST /chorus/accounts`: a person made by an administrator.
+    struct CreateAccountRequest: RequestBody {
+        let username: String
+        let password: String
+        let displayName: String?
+        let email: String?
+        let role: Role
+
+        init(_ params: Params) throws {
+            username = try params.require("username")
+            password = try params.require("password")
+            displayName = params.nonEmpty("display_name")
+            email = params.nonEmpty("email")
+            role = try AdminController.role(params.nonEmpty("role") ?? "member")
+        }
+
+        var newUser: AccountService.NewUser {
+            AccountService.NewUser(username: username, password: password, displayName: displayName, email: email, role: role)
+        }
+    }
+
     @Sendable func createAccount(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let actor = try admin(context, "admin:write:accounts")
-        let params = try await Params.from(request, context: context)
-        let account = try await services.accounts.createUser(
-            .init(username: try params.require("username"), password: try params.require("password"),
-                  displayName: params.nonEmpty("display_name"), email: params.nonEmpty("email"),
-                  role: try AdminController.role(params.nonEmpty("role") ?? "member")),
-            actorID: actor.id)
+        let body = try await CreateAccountRequest.decode(request, context: context)
+        let account = try await services.accounts.createUser(body.newUser, actorID: actor.id)
         return try JSON.response(AdminAccountEntity(presenter: presenter, account: account))
+    }
+
+    /// `POST /chorus/accounts/:id/role`.
+    struct RoleRequest: RequestBody {
+        /// Checked when the handler reads it, after the path: an id that is
+        /// not a number is a 404 whatever the role.
+        let role: Result<Role, any Error>
+
+        init(_ params: Params) throws {
+            role = Result { try AdminController.role(try params.require("role")) }
+        }
     }
 
     @Sendable func setRole(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let actor = try admin(context, "admin:write:accounts")
-        let params = try await Params.from(request, context: context)
-        let account = try await services.accounts.setRole(accountID: try context.parameters.id("id"),
-                                                          role: try AdminController.role(try params.require("role")), actor: actor)
+        let body = try await RoleRequest.decode(request, context: context)
+        let account = try await services.accounts.setRole(accountID: try context.parameters.id("id"), role: try body.role.get(), actor: actor)
         return try JSON.response(AdminAccountEntity(presenter: presenter, account: account))
     }
 
     @Sendable func audit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let actor = try admin(context, "admin:read")
-        let entries = try await services.accounts.auditLog(actor: actor, page: try Params(query: request).page(maxLimit: 200))
+        let entries = try await services.accounts.auditLog(actor: actor, page: try PageRequest.query(request).page(maxLimit: 200))
         return try JSON.response(entries.map(AuditEntity.init),
                                  headers: LinkHeader.fields(request: request, baseURL: services.config.baseURL, cursors: entries.compactMap(\.id)))
     }

@@ -16,11 +16,25 @@ struct OAuthController {
         router.post("oauth/revoke", use: revoke)
     }
 
+    /// `POST /api/v1/apps`: a client registering itself.
+    struct RegisterAppRequest: RequestBody {
+        let name: String
+        let redirectURIs: [String]
+        let scopes: String?
+        let website: String?
+
+        init(_ params: Params) throws {
+            guard let name = params.nonEmpty("client_name") else { throw ChorusError.unprocessable("Validation failed: client_name is missing") }
+            self.name = name
+            redirectURIs = params.strings("redirect_uris")
+            scopes = params.nonEmpty("scopes")
+            website = params.nonEmpty("website")
+        }
+    }
+
     @Sendable func registerApp(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let params = try await Params.from(request, context: context)
-        guard let name = params.nonEmpty("client_name") else { throw ChorusError.unprocessable("Validation failed: client_name is missing") }
-        let registered = try await services.oauth.registerApp(name: name, redirectURIs: params.strings("redirect_uris"),
-                                                              scopes: params.nonEmpty("scopes"), website: params.nonEmpty("website"))
+        let body = try await RegisterAppRequest.decode(request, context: context)
+        let registered = try await services.oauth.registerApp(name: body.name, redirectURIs: body.redirectURIs, scopes: body.scopes, website: body.website)
         let app = registered.app
         return try JSON.response(RegisteredAppEntity(
             id: String(app.id ?? 0), name: app.name, website: app.website, scopes: app.scopes.split(separator: " ").map(String.init),
@@ -36,27 +50,68 @@ struct OAuthController {
                                            redirectUri: app.redirectURIList.joined(separator: "\n"), redirectUris: app.redirectURIList))
     }
 
+    /// `POST /oauth/token`: a grant, with the client's credentials in the
+    /// body unless the request carries them as HTTP Basic authentication.
+    struct TokenGrantRequest: RequestBody {
+        let grantType: String
+        let clientID: String?
+        let clientSecret: String?
+        let code: String?
+        let redirectURI: String?
+        let codeVerifier: String?
+        let username: String?
+        let password: String?
+        let scope: String?
+
+        init(_ params: Params) throws {
+            grantType = params.string("grant_type") ?? ""
+            clientID = params.string("client_id")
+            clientSecret = params.string("client_secret")
+            code = params.string("code")
+            redirectURI = params.string("redirect_uri")
+            codeVerifier = params.string("code_verifier")
+            username = params.string("username")
+            password = params.string("password")
+            scope = params.nonEmpty("scope")
+        }
+
+        /// The grant, the client named by `basic` credentials when there are some.
+        func tokenRequest(basic: (String, String)?) -> OAuthService.TokenRequest {
+            var tokenRequest = OAuthService.TokenRequest(grantType: grantType, clientID: basic?.0 ?? clientID, clientSecret: basic?.1 ?? clientSecret)
+            tokenRequest.code = code
+            tokenRequest.redirectURI = redirectURI
+            tokenRequest.codeVerifier = codeVerifier
+            tokenRequest.username = username
+            tokenRequest.password = password
+            tokenRequest.scope = scope
+            return tokenRequest
+        }
+    }
+
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let params = try await Params.from(request, context: context)
-        var (clientID, clientSecret) = (params.string("client_id"), params.string("client_secret"))
-        if let basic = OAuthController.basicCredentials(request) { (clientID, clientSecret) = (basic.0, basic.1) }
-        var tokenRequest = OAuthService.TokenRequest(grantType: params.string("grant_type") ?? "", clientID: clientID, clientSecret: clientSecret)
-        tokenRequest.code = params.string("code")
-        tokenRequest.redirectURI = params.string("redirect_uri")
-        tokenRequest.codeVerifier = params.string("code_verifier")
-        tokenRequest.username = params.string("username")
-        tokenRequest.password = params.string("password")
-        tokenRequest.scope = params.nonEmpty("scope")
-        let issued = try await services.oauth.issueToken(tokenRequest, address: context.remoteAddress)
+        let body = try await TokenGrantRequest.decode(request, context: context)
+        let issued = try await services.oauth.issueToken(body.tokenRequest(basic: OAuthController.basicCredentials(request)), address: context.remoteAddress)
         return try JSON.response(TokenEntity(accessToken: issued.token, scope: issued.scopes.description, createdAt: Int(issued.createdAt.timeIntervalSince1970)),
                                  headers: [.cacheControl: "no-store"])
     }
 
+    /// `POST /oauth/revoke`: the token, and the client's credentials as for `/oauth/token`.
+    struct RevokeRequest: RequestBody {
+        let token: String
+        let clientID: String?
+        let clientSecret: String?
+
+        init(_ params: Params) throws {
+            clientID = params.string("client_id")
+            clientSecret = params.string("client_secret")
+            token = try params.require("token")
+        }
+    }
+
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let params = try await Params.from(request, context: context)
-        var (clientID, clientSecret) = (params.string("client_id"), params.string("client_secret"))
-        if let basic = OAuthController.basicCredentials(request) { (clientID, clientSecret) = (basic.0, basic.1) }
-        try await services.oauth.revoke(token: try params.require("token"), clientID: clientID, clientSecret: clientSecret)
+        let body = try await RevokeRequest.decode(request, context: context)
+        let basic = OAuthController.basicCredentials(request)
+        try await services.oauth.revoke(token: body.token, clientID: basic?.0 ?? body.clientID, clientSecret: basic?.1 ?? body.clientSecret)
         return try JSON.empty()
     }
 
