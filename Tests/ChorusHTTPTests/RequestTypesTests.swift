@@ -118,6 +118,8 @@ struct RequestTypesTests {
                                                   headers: [.authorization: "Bearer \(token)", .contentType: "multipart/form-data; boundary=\(boundary)"],
                                                   body: ByteBuffer(string: multipart)) { response in response }
             #expect(posted.status == .ok)
+            // Every character arrives, the last one too.
+            #expect(String(buffer: posted.body).contains("<p>多部分</p>"))
         }
     }
 }

@@ -127,7 +127,8 @@ struct Params: Sendable {
             let rest = head[nameRange.upperBound...]
             guard let end = rest.firstIndex(of: "\"") else { continue }
             var value = String(part[split.upperBound...])
-            if value.hasSuffix("\r\n") { value.removeLast(2) }
+            // The line break before the next boundary: one Character ("\r\n" is one grapheme).
+            if value.hasSuffix("\r\n") { value.removeLast() }
             add(String(rest[..<end]), value)
         }
     }
