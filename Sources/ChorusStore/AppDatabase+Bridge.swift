@@ -37,9 +37,28 @@ extension AppDatabase {
         return try await write { db in
             var channel = channel
             channel.updatedAt = now
+            // Disabling is an action of its own: an edit keeps what it finds,
+            // even if the channel was disabled or enabled since it was read.
+            channel.disabledAt = try Date.fetchOne(db, sql: "SELECT disabled_at FROM brand_channels WHERE id = ?", arguments: [channel.id])
             try channel.update(db)
             try self.appendAudit(db, actorID: actorID, action: "bridge.channel_updated", subject: "channel:\(channel.id ?? 0)",
                                  detail: ["name": channel.name])
+            return channel
+        }
+    }
+
+    /// Disables a channel (from now) or enables it again, with an audit
+    /// entry. Doing what is done already changes nothing and records nothing.
+    public func setChannelDisabled(id: Int64, _ disabled: Bool, actorID: Int64) async throws -> BrandChannelRecord {
+        let now = now()
+        return try await write { db in
+            guard var channel = try BrandChannelRecord.fetchOne(db, key: id) else { throw ChorusError.notFound("Channel not found") }
+            guard channel.isDisabled != disabled else { return channel }
+            channel.disabledAt = disabled ? now : nil
+            channel.updatedAt = now
+            try channel.update(db)
+            try self.appendAudit(db, actorID: actorID, action: disabled ? "bridge.channel_disabled" : "bridge.channel_enabled",
+                                 subject: "channel:\(id)", detail: ["name": channel.name])
             return channel
         }
     }

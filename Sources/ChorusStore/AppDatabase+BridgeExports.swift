@@ -5,21 +5,26 @@ import GRDB
 /// Exports: what the worker claims, what each attempt came to, an editor's
 /// "try again", what a feed lists, and the bridge's audit log.
 extension AppDatabase {
+    /// Which exports the worker may take now: due, not leased, and not
+    /// held. A disabled channel holds its publications (they wait, neither
+    /// attempted nor failed); its retractions still run, since taking a post
+    /// back must never wait.
+    static let claimableExportsSQL = """
+        state IN ('pending', 'retracting') AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+          AND (state = 'retracting' OR channel_id NOT IN (SELECT id FROM brand_channels WHERE disabled_at IS NOT NULL))
+        """
+
     /// Takes due exports (to publish or to retract) under a lease.
     public func claimDueExports(limit: Int, leaseUntil: Date) async throws -> [ClaimedExport] {
         let now = now()
         // Most polls find nothing: look first without taking the write lock.
         let due = try await read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT 1 FROM brand_exports WHERE state IN ('pending', 'retracting') AND next_attempt_at <= ?
-                  AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1
-                """, arguments: [now, now]) != nil
+            try Int.fetchOne(db, sql: "SELECT 1 FROM brand_exports WHERE \(Self.claimableExportsSQL) LIMIT 1", arguments: [now, now]) != nil
         }
         guard due else { return [] }
         return try await write { db in
             let exports = try ExportRecord.fetchAll(db, sql: """
-                SELECT * FROM brand_exports WHERE state IN ('pending', 'retracting') AND next_attempt_at <= ?
-                  AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?
+                SELECT * FROM brand_exports WHERE \(Self.claimableExportsSQL) ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [now, now, limit])
             var claimed: [ClaimedExport] = []
             for export in exports {

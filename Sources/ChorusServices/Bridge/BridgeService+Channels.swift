@@ -66,7 +66,16 @@ extension BridgeService {
         return try await database.updateChannel(channel, actorID: actor.id)
     }
 
-    /// Every channel (anyone may nominate to any of them; secrets are never shown).
+    /// Disables a channel or enables it again (administrators). While it is
+    /// disabled it takes no nominations or approvals, its approved exports
+    /// wait (neither attempted nor failed) and go out once it is enabled,
+    /// its Atom feed is gone, and its retractions still run.
+    public func setChannelDisabled(id: Int64, _ disabled: Bool, by actor: AccountRecord) async throws -> BrandChannelRecord {
+        try requireAdmin(actor)
+        return try await database.setChannelDisabled(id: id, disabled, actorID: actor.id)
+    }
+
+    /// Every channel (anyone may nominate to any enabled one; secrets are never shown).
     public func channels() async throws -> [BrandChannelRecord] { try await database.channels() }
 
     // MARK: Rules

@@ -8,7 +8,7 @@ public struct ChannelPreview: Sendable {
     public var channel: BrandChannelRecord
     public var text: String
     public var length: Int
-    /// Why it cannot go out as it is (too long, a leak-guard rule), if so.
+    /// Why it cannot go out as it is (too long, a leak-guard rule, the channel disabled), if so.
     public var problem: String?
 }
 
@@ -17,7 +17,7 @@ extension BridgeService {
     /// Proposes a company post for channels. Refused, with the reason, for
     /// anything but an original company-visible post: other visibilities,
     /// team posts (private or not), replies to non-company posts, quotes of
-    /// them, and reposts. The text is frozen now.
+    /// them, and reposts; and for a disabled channel. The text is frozen now.
     public func nominate(statusID: Int64, channelIDs: [Int64], note: String, by actor: AccountRecord) async throws -> NominationView {
         guard let status = try await database.visibleStatus(id: statusID, viewerID: actor.id) else { throw ChorusError.notFound("Post not found") }
         guard status.reblogOfId == nil else { throw ChorusError.unprocessable("A repost cannot be nominated: nominate the original post") }
@@ -31,8 +31,11 @@ extension BridgeService {
         }
         let unique = Array(Set(channelIDs)).sorted()
         guard !unique.isEmpty else { throw ChorusError.unprocessable("Validation failed: choose at least one channel (channel_ids)") }
-        let known = Set(try await database.channels().compactMap(\.id))
-        guard unique.allSatisfy(known.contains) else { throw ChorusError.unprocessable("Validation failed: unknown channel") }
+        let channels = Dictionary(uniqueKeysWithValues: try await database.channels().map { ($0.id ?? 0, $0) })
+        guard unique.allSatisfy({ channels[$0] != nil }) else { throw ChorusError.unprocessable("Validation failed: unknown channel") }
+        if let disabled = unique.compactMap({ channels[$0] }).first(where: \.isDisabled) {
+            throw ChorusError.unprocessable("The channel \(disabled.name) is disabled: it takes no nominations until an administrator enables it again")
+        }
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw ChorusError.unprocessable("Validation failed: the note is longer than 500 characters") }
         for open in try await database.openNominations(statusID: statusID) where open.nomination.text == status.text
@@ -71,6 +74,9 @@ extension BridgeService {
                                                                               internalBaseURL: config.baseURL, displayNames: names))
             let length = PostText.count(text)
             var problems: [String] = []
+            if channel.isDisabled {
+                problems.append("The channel \(channel.name) is disabled: nothing can be approved for it until an administrator enables it again")
+            }
             if text.isEmpty { problems.append("Nothing is left to publish on \(channel.name) once internal mentions and links are removed") }
             if length > channel.maxCharacters {
                 problems.append("Too long for \(channel.name): \(length) characters, the channel takes \(channel.maxCharacters)")

@@ -6,7 +6,8 @@ import Foundation
 extension BridgeService {
     /// Approves: one export per channel, written with the approval. Refused
     /// for one's own post or nomination, and whenever a channel's text is
-    /// too long or matches the leak guard (the reason names the rule).
+    /// too long or matches the leak guard (the reason names the rule), or a
+    /// channel is disabled (the reason names it).
     public func approve(id: Int64, publishAt: Date?, by actor: AccountRecord) async throws -> NominationView {
         try requireEditor(actor)
         let view = try await nomination(id: id, by: actor)
