@@ -122,9 +122,15 @@ extension BridgeServiceTests {
         #expect(again.disabledAt == first)
         let edited = try await w.bridge.updateChannel(id: w.mastodon.id!, ChannelSettings(accessToken: "new-token"), by: w.admin)
         #expect(edited.isDisabled && edited.accessToken == "new-token")
+        // An edit that read the channel before it was disabled does not enable it again.
+        var stale = w.mastodon
+        stale.name = "品牌账号"
+        #expect(try await w.fixture.database.updateChannel(stale, actorID: w.admin.id).isDisabled)
+        #expect(try await w.fixture.database.channel(id: w.mastodon.id!)?.isDisabled == true)
         _ = try await w.bridge.setChannelDisabled(id: w.mastodon.id!, false, by: w.admin)
         let actions = try await w.bridge.audit(by: w.admin, page: Page(limit: 40))
             .filter { $0.subject == "channel:\(w.mastodon.id!)" }.map(\.action)
-        #expect(actions == ["bridge.channel_enabled", "bridge.channel_updated", "bridge.channel_disabled", "bridge.channel_created"])
+        #expect(actions == ["bridge.channel_enabled", "bridge.channel_updated", "bridge.channel_updated", "bridge.channel_disabled",
+                            "bridge.channel_created"])
     }
 }
