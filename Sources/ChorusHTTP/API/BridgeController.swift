@@ -16,6 +16,8 @@ struct BridgeController {
         group.get("chorus/bridge/channels", use: channels)
         group.post("chorus/bridge/channels", use: createChannel)
         group.patch("chorus/bridge/channels/:id", use: updateChannel)
+        group.post("chorus/bridge/channels/:id/disable", use: disableChannel)
+        group.post("chorus/bridge/channels/:id/enable", use: enableChannel)
         group.get("chorus/bridge/leak_rules", use: leakRules)
         group.post("chorus/bridge/leak_rules", use: addLeakRule)
         group.delete("chorus/bridge/leak_rules/:id", use: deleteLeakRule)
@@ -49,6 +51,20 @@ struct BridgeController {
         let user = try context.user("admin:write")
         let body = try await ChannelChangesRequest.decode(request, context: context)
         let channel = try await services.bridge.updateChannel(id: try context.parameters.id("id"), body.settings, by: user)
+        return try JSON.response(presenter.channel(channel, forAdmin: true))
+    }
+
+    /// Holds the channel: no nominations or approvals, approved exports wait.
+    @Sendable func disableChannel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:write")
+        let channel = try await services.bridge.setChannelDisabled(id: try context.parameters.id("id"), true, by: user)
+        return try JSON.response(presenter.channel(channel, forAdmin: true))
+    }
+
+    /// Lets the channel go again: what waited goes out.
+    @Sendable func enableChannel(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let user = try context.user("admin:write")
+        let channel = try await services.bridge.setChannelDisabled(id: try context.parameters.id("id"), false, by: user)
         return try JSON.response(presenter.channel(channel, forAdmin: true))
     }
 

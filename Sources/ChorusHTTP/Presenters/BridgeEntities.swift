@@ -12,6 +12,8 @@ struct ChannelEntity: Encodable, Sendable {
     var kind: String
     var maxCharacters: Int
     var mentionsAsNames: Bool
+    /// A disabled channel takes no nominations; its approved exports wait.
+    var disabled: Bool
     @Nullable var baseUrl: String?
     @Nullable var url: String?
     /// The public Atom feed, for an `atom` channel.
@@ -77,7 +79,7 @@ struct LeakRuleEntity: Encodable, Sendable {
 extension MastodonPresenter {
     func channel(_ channel: BrandChannelRecord, forAdmin: Bool) -> ChannelEntity {
         ChannelEntity(id: String(channel.id ?? 0), name: channel.name, slug: channel.slug, kind: channel.kind.rawValue,
-                      maxCharacters: channel.maxCharacters, mentionsAsNames: channel.mentionsAsNames,
+                      maxCharacters: channel.maxCharacters, mentionsAsNames: channel.mentionsAsNames, disabled: channel.isDisabled,
                       baseUrl: forAdmin ? channel.baseUrl : nil, url: forAdmin ? channel.url : nil,
                       feedUrl: channel.kind == .atom ? "\(baseURL)/brand/\(channel.slug)/feed.atom" : nil,
                       createdAt: JSON.timestamp(channel.createdAt))

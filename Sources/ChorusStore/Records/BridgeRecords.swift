@@ -25,6 +25,8 @@ public struct BrandChannelRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var secret: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// When an administrator disabled the channel; nil while it is enabled.
+    public var disabledAt: Date?
 
     public init(name: String, slug: String, kind: Kind, maxCharacters: Int, mentionsAsNames: Bool, createdAt: Date) {
         self.name = name
@@ -35,6 +37,10 @@ public struct BrandChannelRecord: Codable, Sendable, Equatable, FetchableRecord,
         self.createdAt = createdAt
         self.updatedAt = createdAt
     }
+
+    /// A disabled channel takes no nominations or approvals, holds its
+    /// approved exports and has no feed; its retractions still run.
+    public var isDisabled: Bool { disabledAt != nil }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
