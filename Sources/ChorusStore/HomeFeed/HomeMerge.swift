@@ -1,11 +1,10 @@
 import ChorusCore
 import GRDB
 
-/// A reader's home timeline: their own posts, the posts of the people they
-/// follow (a reply to someone else only when they follow that person too, as
-/// Mastodon does; a reblog only when they don't already follow the original's
-/// author), their teams' feeds, the hashtags they follow, and direct posts
-/// that mention them. Newest first, paginated like every timeline.
+/// A reader's home timeline: the entries of their sources that
+/// `HomeTimelineRule` admits (their own posts, the posts of the people they
+/// follow, their teams' feeds, the hashtags they follow, and direct posts
+/// that mention them), merged newest first and paginated like every timeline.
 struct HomeMerge {
     let viewerID: Int64
     let follows: Set<Int64>
@@ -19,20 +18,13 @@ struct HomeMerge {
         follows = Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT target_account_id FROM follows WHERE account_id = ?"), arguments: [viewerID]))
         let teams = try Int64.fetchAll(db.cachedStatement(sql: "SELECT team_id FROM team_members WHERE account_id = ?"), arguments: [viewerID])
         let tags = try String.fetchAll(db.cachedStatement(sql: "SELECT tag FROM tag_follows WHERE account_id = ?"), arguments: [viewerID])
-        sources = [.author(viewerID), .direct(viewerID)] + follows.map(FeedSource.author) + teams.map(FeedSource.team) + tags.map(FeedSource.tag)
+        sources = HomeTimelineRule.sources(ofReader: viewerID, follows: follows, teams: teams, tags: tags)
     }
 
-    /// Whether an entry of `source` belongs in this reader's home.
+    /// Whether an entry of `source` belongs in this reader's home (`HomeTimelineRule`).
     func accepts(_ entry: FeedEntry, from source: FeedSource) -> Bool {
-        // A tag's source is cached once for every reader who follows the tag,
-        // so it may only bring what every reader may see (team posts reach
-        // members through their team's source).
-        if case .tag = source { return entry.visibility == .company }
-        guard case .author(let author) = source, author != viewerID else { return true }
-        guard entry.visibility == .company || entry.visibility == .followers else { return false }
-        if entry.replyTo != 0, entry.replyTo != author, entry.replyTo != viewerID, !follows.contains(entry.replyTo) { return false }
-        if entry.reblogOf != 0, entry.reblogOfAuthor == viewerID || follows.contains(entry.reblogOfAuthor) { return false }
-        return true
+        HomeTimelineRule.admits(entry, from: source, reader: viewerID, followsRepliedTo: follows.contains(entry.replyTo),
+                                followsOriginalAuthor: follows.contains(entry.reblogOfAuthor))
     }
 
     /// The ids of one page.
