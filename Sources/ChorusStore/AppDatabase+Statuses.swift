@@ -104,19 +104,11 @@ extension AppDatabase {
         }
         if isNew {
             feeds.didInsert(FeedEntry(id: id, replyTo: new.inReplyTo?.accountId, reblogOf: nil, reblogOfAuthor: nil, visibility: new.visibility),
-                            into: AppDatabase.feedSources(authorID: new.accountID, visibility: new.visibility, teamID: new.teamID,
-                                                          isReply: new.inReplyTo != nil, tags: new.tags.map(\.name), mentionIDs: new.mentionIDs))
+                            into: HomeTimelineRule.sources(ofPostBy: new.accountID, visibility: new.visibility, teamID: new.teamID,
+                                                           isReply: new.inReplyTo != nil, isReblog: false, tags: new.tags.map(\.name),
+                                                           mentionIDs: { new.mentionIDs }))
         }
         return storedID
-    }
-
-    /// The home-feed sources a new post belongs to (see `FeedSource`).
-    static func feedSources(authorID: Int64, visibility: Visibility, teamID: Int64?, isReply: Bool, tags: [String], mentionIDs: [Int64]) -> [FeedSource] {
-        if let teamID { return [.team(teamID)] }
-        var sources: [FeedSource] = [.author(authorID)]
-        if visibility == .company, !isReply { sources += tags.map(FeedSource.tag) }
-        if visibility == .direct { sources += mentionIDs.map(FeedSource.direct) }
-        return sources
     }
 
     func notify(_ db: Database, accountID: Int64, type: String, from: Int64, statusID: Int64?) throws {
@@ -234,7 +226,8 @@ extension AppDatabase {
         }
         if isNew {
             feeds.didInsert(FeedEntry(id: id, replyTo: nil, reblogOf: original.id, reblogOfAuthor: original.accountId, visibility: .company),
-                            into: [.author(accountID)])
+                            into: HomeTimelineRule.sources(ofPostBy: accountID, visibility: .company, teamID: nil, isReply: false, isReblog: true,
+                                                           tags: [], mentionIDs: { [] }))
         }
         return storedID
     }
