@@ -20,15 +20,7 @@ extension BridgeService {
     /// them, and reposts; and for a disabled channel. The text is frozen now.
     public func nominate(statusID: Int64, channelIDs: [Int64], note: String, by actor: AccountRecord) async throws -> NominationView {
         guard let status = try await database.visibleStatus(id: statusID, viewerID: actor.id) else { throw ChorusError.notFound("Post not found") }
-        guard status.reblogOfId == nil else { throw ChorusError.unprocessable("A repost cannot be nominated: nominate the original post") }
-        guard status.teamId == nil else { throw ChorusError.unprocessable("Team posts stay in their team: they cannot be nominated") }
-        guard status.visibility == .company else { throw ChorusError.unprocessable("Only company-visible posts can be nominated") }
-        if let parentID = status.inReplyToId, let parent = try await database.statusRecord(id: parentID), parent.visibility != .company || parent.teamId != nil {
-            throw ChorusError.unprocessable("A reply to a post that is not company-visible cannot be nominated")
-        }
-        if let quotedID = status.quoteOfId, let quoted = try await database.statusRecord(id: quotedID), quoted.visibility != .company || quoted.teamId != nil {
-            throw ChorusError.unprocessable("A post quoting a post that is not company-visible cannot be nominated")
-        }
+        if let refusal = PostRules.nominate(try await database.ruleFacts(of: status)) { throw refusal }
         let unique = Array(Set(channelIDs)).sorted()
         guard !unique.isEmpty else { throw ChorusError.unprocessable("Validation failed: choose at least one channel (channel_ids)") }
         let channels = Dictionary(uniqueKeysWithValues: try await database.channels().map { ($0.id ?? 0, $0) })

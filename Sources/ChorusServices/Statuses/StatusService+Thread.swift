@@ -18,22 +18,24 @@ extension StatusService {
         let main = try await status(id: id, viewer: viewer).shown
         let around = try await context(id: main.status.id, viewer: viewer)
         return StatusThread(main: main, ancestors: around.ancestors, descendants: around.descendants,
-                            capabilities: PostRules.capabilities(try await ruleFacts(of: main.status),
+                            capabilities: PostRules.capabilities(try await database.ruleFacts(of: main.status),
                                                                  for: try await actor(viewer, in: main.status.teamId)))
-    }
-
-    /// The post as the rules see it, its neighbours looked up (whatever the
-    /// reader may see of them: a gone neighbour stands in nobody's way).
-    func ruleFacts(of status: StatusRecord) async throws -> PostRules.Facts {
-        let parent = try await status.inReplyToId.asyncMap { try await database.statusRecord(id: $0) }
-        let quoted = try await status.quoteOfId.asyncMap { try await database.statusRecord(id: $0) }
-        return status.ruleFacts(parentIsCompanyWide: parent.map { $0?.isCompanyWide ?? true },
-                                quotedIsCompanyWide: quoted.map { $0?.isCompanyWide ?? true })
     }
 
     /// `account` as the rules see them, with their role in `teamID`.
     func actor(_ account: AccountRecord, in teamID: Int64?) async throws -> PostRules.Actor {
         PostRules.Actor(id: account.id, teamRole: try await teamID.asyncMap { try await database.teamRole(teamID: $0, accountID: account.id) } ?? nil)
+    }
+}
+
+extension AppDatabase {
+    /// The post as the rules see it, its neighbours looked up (whatever the
+    /// reader may see of them: a gone neighbour stands in nobody's way).
+    func ruleFacts(of status: StatusRecord) async throws -> PostRules.Facts {
+        let parent = try await status.inReplyToId.asyncMap { try await statusRecord(id: $0) }
+        let quoted = try await status.quoteOfId.asyncMap { try await statusRecord(id: $0) }
+        return status.ruleFacts(parentIsCompanyWide: parent.map { $0?.isCompanyWide ?? true },
+                                quotedIsCompanyWide: quoted.map { $0?.isCompanyWide ?? true })
     }
 }
 

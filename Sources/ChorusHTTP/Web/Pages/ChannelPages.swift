@@ -14,12 +14,16 @@ struct ChannelPages {
     func addRoutes(to admins: RouterGroup<SignedInContext>) {
         admins.get("admin/channels", use: channels)
         admins.post("admin/channels", use: createChannel)
+        admins.post("admin/channels/:id", use: updateChannel)
+        admins.post("admin/channels/:id/disable") { request, context in try await self.setDisabled(true, request, context: context) }
+        admins.post("admin/channels/:id/enable") { request, context in try await self.setDisabled(false, request, context: context) }
         admins.post("admin/leak_rules", use: addRule)
         admins.post("admin/leak_rules/:id/delete", use: deleteRule)
     }
 
     /// A row of the channel table.
     struct ChannelRow: MustacheParent {
+        let id: String
         let name: String
         let slug: String
         let kind: String
@@ -27,9 +31,14 @@ struct ChannelPages {
         let names: Bool
         let feed: String?
         let target: String?
+        let disabled: Bool
+        /// The address fields its kind has (for the edit form).
+        let isMastodon: Bool
+        let isWebhook: Bool
 
         func child(named key: String) -> Any? {
             switch key {
+            case "id": id
             case "name": name
             case "slug": slug
             case "kind": kind
@@ -37,6 +46,9 @@ struct ChannelPages {
             case "names": names
             case "feed": feed
             case "target": target
+            case "disabled": disabled
+            case "isMastodon": isMastodon
+            case "isWebhook": isWebhook
             default: nil
             }
         }
@@ -85,9 +97,10 @@ struct ChannelPages {
 
     func channelsPage(_ frame: PageFrame, context: SignedInContext, secret: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let channels = try await services.bridge.channels().map { channel in
-            ChannelRow(name: channel.name, slug: channel.slug, kind: channel.kind.rawValue, max: channel.maxCharacters, names: channel.mentionsAsNames,
-                       feed: channel.kind == .atom ? "\(web.config.baseURL)/brand/\(channel.slug)/feed.atom" : nil,
-                       target: channel.baseUrl ?? channel.url)
+            ChannelRow(id: String(channel.id ?? 0), name: channel.name, slug: channel.slug, kind: channel.kind.rawValue, max: channel.maxCharacters,
+                       names: channel.mentionsAsNames, feed: channel.kind == .atom ? "\(web.config.baseURL)/brand/\(channel.slug)/feed.atom" : nil,
+                       target: channel.baseUrl ?? channel.url, disabled: channel.isDisabled, isMastodon: channel.kind == .mastodon,
+                       isWebhook: channel.kind == .webhook)
         }
         let rules = try await services.bridge.leakRules(by: context.account).map { rule in
             RuleRow(id: String(rule.id ?? 0), kind: rule.kind, value: rule.value, note: rule.note.isEmpty ? nil : rule.note)
@@ -123,6 +136,34 @@ struct ChannelPages {
     @Sendable func createChannel(_ request: Request, context: SignedInContext) async throws -> Response {
         try await changing(request, context: context) {
             try await services.bridge.createChannel(try context.form(ChannelForm.self).settings, by: context.account).secret
+        }
+    }
+
+    /// The edit form of a channel: what is left empty stays as it is (a
+    /// Mastodon channel's token is never shown, only replaced).
+    struct ChannelChangesForm: RequestBody {
+        let settings: ChannelSettings
+
+        init(_ params: Params) throws {
+            settings = ChannelSettings(name: params.nonEmpty("name"), maxCharacters: try params.int("max_characters"),
+                                       mentionsAsNames: try params.bool("mentions_as_names") ?? false, baseURL: params.nonEmpty("base_url"),
+                                       accessToken: params.nonEmpty("access_token"), url: params.nonEmpty("url"))
+        }
+    }
+
+    @Sendable func updateChannel(_ request: Request, context: SignedInContext) async throws -> Response {
+        try await changing(request, context: context) {
+            _ = try await services.bridge.updateChannel(id: try context.parameters.id("id"), try context.form(ChannelChangesForm.self).settings,
+                                                        by: context.account)
+            return nil
+        }
+    }
+
+    /// Disabling holds what was approved for the channel until it is enabled again.
+    func setDisabled(_ disabled: Bool, _ request: Request, context: SignedInContext) async throws -> Response {
+        try await changing(request, context: context) {
+            _ = try await services.bridge.setChannelDisabled(id: try context.parameters.id("id"), disabled, by: context.account)
+            return nil
         }
     }
 

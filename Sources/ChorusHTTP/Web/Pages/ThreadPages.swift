@@ -77,7 +77,8 @@ struct ThreadPages {
             }
             return replyCard
         }
-        let channels = thread.capabilities.nominate ? try await services.bridge.channels() : []
+        // Only channels that take nominations now.
+        let channels = thread.capabilities.nominate ? try await services.bridge.channels().filter { !$0.isDisabled } : []
         let content = Content(ancestors: thread.ancestors.map(card), main: main, descendants: replies, capabilities: thread.capabilities,
                               channels: channels.map { Choice(value: String($0.id ?? 0), label: $0.name, kind: $0.kind.rawValue) },
                               replyPrefix: shown.account.id == viewer.id ? "" : "@\(shown.account.username) ",
