@@ -14,14 +14,21 @@ extension AppDatabase {
 
     /// Creates a team with `ownerID` as its first owner. An address is a 409
     /// only when a team the creator can see has it: a private team they are
-    /// not in neither blocks it nor shows through the answer.
-    public func createTeam(_ team: TeamRecord, ownerID: Int64) async throws -> TeamRecord {
+    /// not in neither blocks it nor shows through the answer. With
+    /// `numberIfTaken` (an address made from the name, not typed) such an
+    /// address gets the first free number instead ("yan-fa-bu-2"), free
+    /// among the same teams, so the number tells nothing either.
+    public func createTeam(_ team: TeamRecord, ownerID: Int64, numberIfTaken: Bool = false) async throws -> TeamRecord {
         let now = now()
         let created = try await write { db in
-            if try self.visibleTeamHasSlug(db, team.slug, viewerID: ownerID) {
-                throw ChorusError.conflict("The team address \(team.slug) is taken")
-            }
             var team = team
+            if try self.visibleTeamHasSlug(db, team.slug, viewerID: ownerID) {
+                guard numberIfTaken else { throw ChorusError.conflict("The team address \(team.slug) is taken") }
+                let base = team.slug
+                var number = 2
+                while try self.visibleTeamHasSlug(db, Slug.numbered(base, number), viewerID: ownerID) { number += 1 }
+                team.slug = Slug.numbered(base, number)
+            }
             team.membersCount = 1
             try team.insert(db)
             try db.execute(sql: "INSERT INTO team_members (team_id, account_id, role, created_at) VALUES (?, ?, 'owner', ?)",

@@ -195,4 +195,56 @@ struct CapabilityTests {
             }
         }
     }
+
+    @Test func manageATeam() async throws {
+        let world = try await World()
+        try await TestAPI(world.fixture).run { client in
+            // The settings link is for the team's owners and admins; a member and an outsider get none, and the API refuses them.
+            for (viewer, allowed) in [(world.bob, false), (world.carol, false), (world.alice, true)] {
+                let shown = try await offers(client, world, viewer, "/teams/falcon", "id=\"team-settings-link\"")
+                let token = try await world.fixture.token(for: viewer)
+                let done = accepted(try await client.call(.patch, "/api/v1/chorus/teams/\(world.team.id)", token: token, form: ["description": "新简介"]),
+                                    "edit as \(viewer.username)")
+                #expect(shown == allowed && done == allowed, "\(viewer.username): shown \(shown), accepted \(done)")
+            }
+        }
+    }
+
+    @Test func archiveATeam() async throws {
+        let world = try await World()
+        let admin = try await world.fixture.user("dave")
+        _ = try await world.fixture.services.teams.addMember(teamID: world.team.id, accountID: admin.id, role: .admin, by: world.alice)
+        try await TestAPI(world.fixture).run { client in
+            // Both run the team, only the owner archives it.
+            for (viewer, allowed) in [(admin, false), (world.alice, true)] {
+                let shown = try await offers(client, world, viewer, "/teams/falcon/settings", "id=\"archive-button\"")
+                let token = try await world.fixture.token(for: viewer)
+                let done = accepted(try await client.call(.post, "/api/v1/chorus/teams/\(world.team.id)/archive", token: token), "archive as \(viewer.username)")
+                #expect(shown == allowed && done == allowed, "\(viewer.username): shown \(shown), accepted \(done)")
+            }
+        }
+    }
+
+    @Test func changeAndRemoveTeamMembers() async throws {
+        let world = try await World()
+        let admin = try await world.fixture.user("dave")
+        let teams = world.fixture.services.teams
+        _ = try await teams.addMember(teamID: world.team.id, accountID: admin.id, role: .admin, by: world.alice)
+        try await TestAPI(world.fixture).run { client in
+            // An admin changes and removes members but not the owner; the owner changes anyone.
+            for (viewer, target, allowed) in [(admin, world.alice, false), (admin, world.bob, true), (world.alice, admin, true)] {
+                let path = "/teams/falcon/members/\(target.id)"
+                let token = try await world.fixture.token(for: viewer)
+                let roleShown = try await offers(client, world, viewer, "/teams/falcon/settings", "action=\"\(path)/role\"")
+                let roleDone = accepted(try await client.call(.post, "/api/v1/chorus/teams/\(world.team.id)/members", token: token,
+                                                              form: ["account_id": String(target.id), "role": "admin"]), "role of \(target.username)")
+                let removeShown = try await offers(client, world, viewer, "/teams/falcon/settings", "action=\"\(path)/remove\"")
+                let removeDone = accepted(try await client.call(.delete, "/api/v1/chorus/teams/\(world.team.id)/members/\(target.id)", token: token),
+                                          "remove \(target.username)")
+                #expect(roleShown == allowed && roleDone == allowed && removeShown == allowed && removeDone == allowed,
+                        "\(viewer.username) on \(target.username): role shown \(roleShown), accepted \(roleDone); remove shown \(removeShown), accepted \(removeDone)")
+                if allowed { _ = try await teams.addMember(teamID: world.team.id, accountID: target.id, role: target.id == admin.id ? .admin : .member, by: world.alice) }
+            }
+        }
+    }
 }

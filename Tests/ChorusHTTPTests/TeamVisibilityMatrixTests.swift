@@ -25,7 +25,7 @@ struct TeamVisibilityMatrixTests {
     enum Surface: String, CaseIterable, Sendable {
         case teamList, showTeam, members, teamTimeline, myTeamsTimeline, status, context, favouritedBy, accountStatuses,
              favourite, reblog, quote, search, home, tagTimeline, tagPage, hashtagSearch, tagLookup, companyTimeline, mentionNotification,
-             post, userStream
+             post, settingsPage, userStream
     }
 
     /// What a viewer observes.
@@ -91,6 +91,9 @@ struct TeamVisibilityMatrixTests {
         // Mentioned people who may read the post hear about it; nobody else does.
         .mentionNotification: ([.listed, .listed, .listed, .listed], [.listed, .absent, .absent, .absent]),
         .post:                ([.ok, .forbidden, .forbidden, .forbidden], [.ok, .notFound, .notFound, .notFound]),
+        // The team's settings page (`/teams/falcon/settings`) is for its owners and admins: a plain member is refused,
+        // and outside a private team it is the team's 404, as for the API's changes.
+        .settingsPage:        ([.forbidden, .forbidden, .forbidden, .forbidden], [.forbidden, .notFound, .notFound, .notFound]),
         // Events about a new team post that mentions all four viewers.
         .userStream:          ([.events(["notification", "update"]), .events(["notification"]), .events(["notification"]), .events(["notification"])],
                                [.events(["notification", "update"]), .events([]), .events([]), .events([])]),
@@ -245,6 +248,8 @@ struct TeamVisibilityMatrixTests {
         case .post:
             let response = try await client.call(.post, "/api/v1/statuses", token: token, form: ["status": "my turn", "chorus_team_id": team])
             return Outcome(code: response.status)
+        case .settingsPage:
+            return Outcome(code: try await client.call(.get, "/teams/falcon/settings", headers: [.cookie: world.cookies[viewer]!]).status)
         case .userStream:
             return .unexpected("the user stream is observed over a WebSocket")
         }

@@ -31,9 +31,49 @@ struct TeamServiceTests {
         #expect(created.team.slug == "project-falcon")
         #expect(created.team.joinPolicy == .invite)
         #expect(created.team.membersCount == 1)
-        await #expect(throws: ChorusError.self) { try await fixture.services.teams.createTeam(by: owner, .init(name: "项目组")) }
+        #expect(try await fixture.services.teams.createTeam(by: owner, .init(name: "项目组")).team.slug == "xiang-mu-zu")
         _ = try await fixture.services.teams.createTeam(by: owner, .init(name: "项目组", slug: "xiangmu"))
         await #expect(throws: ChorusError.self) { try await fixture.services.teams.createTeam(by: owner, .init(name: "Again", slug: "XIANGMU")) }
+    }
+
+    @Test func addressesComeFromNamesAndAreNumberedOnlyAgainstTeamsTheCreatorCanSee() async throws {
+        let fixture = try TestFixture()
+        let teams = fixture.services.teams
+        let owner = try await fixture.user("owner")
+        let other = try await fixture.user("other")
+        #expect(try await teams.createTeam(by: owner, .init(name: "研发部", privacy: .private)).team.slug == "yan-fa-bu")
+        // Her own second 研发部, and a public one, get the next free number.
+        #expect(try await teams.createTeam(by: owner, .init(name: "研發部", privacy: .private)).team.slug == "yan-fa-bu-2")
+        #expect(try await teams.createTeam(by: owner, .init(name: "研发部")).team.slug == "yan-fa-bu-3")
+        // Someone outside her private teams sees only the public one: the number says nothing about the private two.
+        #expect(try await teams.createTeam(by: other, .init(name: "研发部", privacy: .private)).team.slug == "yan-fa-bu")
+        #expect(try await teams.createTeam(by: other, .init(name: "研发部", privacy: .private)).team.slug == "yan-fa-bu-2")
+        #expect(try await teams.team(slug: "yan-fa-bu", viewer: other).role == .owner)
+        // A typed address is never numbered: taken is taken.
+        await #expect(throws: ChorusError.conflict("The team address yan-fa-bu-3 is taken")) {
+            try await teams.createTeam(by: other, .init(name: "研发部", slug: "yan-fa-bu-3"))
+        }
+        // Nothing to spell: "team-" and the end of the team's id.
+        let rocket = try await teams.createTeam(by: owner, .init(name: "🚀🎉")).team
+        #expect(rocket.slug == "team-" + String(String(rocket.id, radix: 36).suffix(6)))
+    }
+
+    @Test func ownersAddPeopleByUsername() async throws {
+        let fixture = try TestFixture()
+        let owner = try await fixture.user("owner")
+        let wendy = try await fixture.user("wendy")
+        let team = try await team(fixture, owner: owner)
+        let added = try await fixture.services.teams.addMember(teamID: team.id, username: " @wendy ", role: .admin, by: owner)
+        #expect(added.account.id == wendy.id && added.role == .admin)
+        await #expect(throws: ChorusError.notFound("No such person")) {
+            try await fixture.services.teams.addMember(teamID: team.id, username: "nobody", role: .member, by: owner)
+        }
+        // A member who may not add people learns nothing about who exists.
+        let member = try await fixture.user("member")
+        _ = try await fixture.services.teams.addMember(teamID: team.id, accountID: member.id, role: .member, by: owner)
+        await #expect(throws: ChorusError.forbidden("Only the team's owners and admins can do this")) {
+            try await fixture.services.teams.addMember(teamID: team.id, username: "nobody", role: .member, by: member)
+        }
     }
 
     @Test func joinPoliciesOpenRequestInvite() async throws {

@@ -185,3 +185,32 @@ def test_a_post_is_nominated_approved_in_the_browser_and_appears_in_the_feed(cho
     feed = chorus.base_url + f"/brand/{slug}/feed.atom"
     assert wait_until(lambda: text in requests.get(feed, timeout=10).text, timeout=15)
 
+
+
+def test_a_person_starts_a_team_opens_its_settings_and_adds_a_member(chorus: ChorusServer, browser: WebDriver) -> None:
+    sign_in(browser, chorus, "wendy")
+    browser.get(chorus.url("/teams"))
+    browser.find_element(By.ID, "team-name").send_keys("研发部")
+    browser.find_element(By.CSS_SELECTOR, "input[name='privacy'][value='private']").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name='join_policy'][value='invite']").click()
+    browser.find_element(By.ID, "create-team-button").click()
+    # The address comes from the name (a number follows if this server already had one of hers).
+    notice = wait(browser).until(EC.presence_of_element_located((By.ID, "team-notice")))
+    path = browser.current_url.removeprefix(chorus.base_url).split("?")[0]
+    assert path.startswith("/teams/yan-fa-bu"), path
+    assert chorus.base_url + path in notice.text
+    assert browser.find_element(By.ID, "team-name").text == "研发部"
+
+    browser.find_element(By.ID, "team-settings-link").click()
+    wait(browser).until(EC.presence_of_element_located((By.ID, "add-member")))
+    assert browser.find_element(By.ID, "team-address").text == chorus.base_url + path
+    browser.find_element(By.ID, "member-username").send_keys("xiaoming")
+    browser.find_element(By.CSS_SELECTOR, "#member-role option[value='admin']").click()
+    browser.find_element(By.ID, "add-member-button").click()
+    row = wait(browser).until(EC.presence_of_element_located((By.ID, "member-xiaoming")))
+    assert row.find_element(By.CSS_SELECTOR, "td.role").text == "管理员"
+    assert browser.find_element(By.CSS_SELECTOR, "p.notice").text == "已添加成员。"
+    # The API agrees: she owns the team, he is its admin.
+    members = chorus.get(f"/api/v1/chorus/teams/{path.rsplit('/', 1)[1]}/members", "xiaoming")
+    assert members.status_code == 200, members.text
+    assert {m["account"]["username"]: m["role"] for m in members.json()} == {"wendy": "owner", "xiaoming": "admin"}

@@ -31,6 +31,38 @@ public enum TeamRules {
         team.role?.canManage == true ? nil : ChorusError.forbidden("Only the team's owners and admins can do this")
     }
 
+    /// Archiving and restoring the team: its owners.
+    public static func archive(_ team: Facts) -> ChorusError? {
+        team.role == .owner ? nil : ChorusError.forbidden("Only owners can archive a team")
+    }
+
+    /// Making the team public or private: its owners.
+    public static func changePrivacy(_ team: Facts) -> ChorusError? {
+        team.role == .owner ? nil : ChorusError.forbidden("Only owners can change who may see the team")
+    }
+
+    /// Giving `role` to a person who has `current` in the team (nil: not a
+    /// member yet): owners and admins, but only owners make an owner or
+    /// change one. (That a team keeps one owner needs a count: the service
+    /// checks it.)
+    public static func setRole(_ role: TeamRole, of current: TeamRole?, in team: Facts) -> ChorusError? {
+        if let refusal = manage(team) { return refusal }
+        let touchesAnOwner = role == .owner || current == .owner
+        return touchesAnOwner && team.role != .owner ? ChorusError.forbidden("Only owners can make or change owners") : nil
+    }
+
+    /// Taking a member with `role` out of the team: owners and admins, and
+    /// only owners remove an owner.
+    public static func remove(_ role: TeamRole, from team: Facts) -> ChorusError? {
+        if let refusal = manage(team) { return refusal }
+        return role != .owner || team.role == .owner ? nil : ChorusError.forbidden("Only owners can remove an owner")
+    }
+
+    /// The roles the person may give someone who has `current` (nil: a newcomer).
+    public static func assignableRoles(to current: TeamRole?, in team: Facts) -> [TeamRole] {
+        TeamRole.allCases.filter { setRole($0, of: current, in: team) == nil }
+    }
+
     /// Posting in the team's feed: its members, while it is not archived;
     /// announcements are for its owners and admins.
     public static func post(_ kind: PostKind, in team: Facts) -> ChorusError? {
@@ -42,7 +74,8 @@ public enum TeamRules {
 
     public static func capabilities(_ team: Facts) -> TeamCapabilities {
         TeamCapabilities(join: team.role == nil && !team.requested && join(team) == nil, leave: team.role != nil,
-                         post: post(.status, in: team) == nil, announce: post(.announcement, in: team) == nil, manage: manage(team) == nil)
+                         post: post(.status, in: team) == nil, announce: post(.announcement, in: team) == nil, manage: manage(team) == nil,
+                         archive: archive(team) == nil, changePrivacy: changePrivacy(team) == nil)
     }
 }
 
@@ -53,12 +86,18 @@ public struct TeamCapabilities: Sendable, Equatable {
     public var post: Bool
     public var announce: Bool
     public var manage: Bool
+    /// Archiving or restoring it, and making it public or private (owners).
+    public var archive: Bool
+    public var changePrivacy: Bool
 
-    public init(join: Bool = false, leave: Bool = false, post: Bool = false, announce: Bool = false, manage: Bool = false) {
+    public init(join: Bool = false, leave: Bool = false, post: Bool = false, announce: Bool = false, manage: Bool = false,
+                archive: Bool = false, changePrivacy: Bool = false) {
         self.join = join
         self.leave = leave
         self.post = post
         self.announce = announce
         self.manage = manage
+        self.archive = archive
+        self.changePrivacy = changePrivacy
     }
 }

@@ -61,9 +61,10 @@ struct Localizer: Sendable {
     /// reader's language, from the catalogue's `error: …` entries.
     func error(_ message: String, _ code: String) -> String {
         if let translated = catalogs[code]?["error: " + message] { return translated }
-        for (pattern, key) in [("The username ", "error_username_taken"), ("The team address ", "error_team_address_taken")]
-        where message.hasPrefix(pattern) && message.hasSuffix(" is taken") {
-            let name = message.dropFirst(pattern.count).dropLast(" is taken".count)
+        for (prefix, suffix, key) in [("The username ", " is taken", "error_username_taken"), ("The team address ", " is taken", "error_team_address_taken"),
+                                      ("A public team already has the address ", "", "error_public_team_address_taken")]
+        where message.hasPrefix(prefix) && message.hasSuffix(suffix) {
+            let name = message.dropFirst(prefix.count).dropLast(suffix.count)
             return string(key, code).replacingOccurrences(of: "{name}", with: name)
         }
         return message

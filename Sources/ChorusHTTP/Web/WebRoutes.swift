@@ -15,6 +15,7 @@ extension Web {
         AuthorizePages(web: self).addRoutes(to: anyone)
         HomePages(web: self).addRoutes(to: signedIn)
         TeamPages(web: self).addRoutes(to: signedIn)
+        TeamSettingsPages(web: self).addRoutes(to: signedIn)
         ThreadPages(web: self).addRoutes(to: signedIn)
         ProfilePages(web: self).addRoutes(to: signedIn)
         SearchPages(web: self).addRoutes(to: signedIn)

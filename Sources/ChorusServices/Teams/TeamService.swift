@@ -36,18 +36,21 @@ public struct TeamService: Sendable {
     // MARK: Teams
 
     /// Creates a team; the creator is its first owner. Any employee may.
+    /// Without a slug the address comes from the name (see `slug(from:id:)`),
+    /// numbered when a team the creator can see has it already.
     public func createTeam(by creator: AccountRecord, _ settings: Settings) async throws -> TeamView {
         guard let name = settings.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty, TextLimit.fits(name, characters: 60) else {
             throw ChorusError.unprocessable("Validation failed: Name must be 1 to 60 characters")
         }
-        let slug = try Self.validSlug(settings.slug ?? Self.slug(from: name))
+        let id = database.ids.next()
+        let slug = try Self.validSlug(settings.slug ?? Self.slug(from: name, id: id))
         let description = settings.description?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard TextLimit.fits(description, characters: 500) else { throw ChorusError.unprocessable("Validation failed: Description is too long (at most 500 characters)") }
         let privacy = settings.privacy ?? .public
         let policy = settings.joinPolicy ?? (privacy == .private ? .invite : .open)
-        let team = try await database.createTeam(TeamRecord(id: database.ids.next(), name: name, slug: slug, description: description,
+        let team = try await database.createTeam(TeamRecord(id: id, name: name, slug: slug, description: description,
                                                             privacy: privacy, joinPolicy: policy, createdBy: creator.id, createdAt: clock.now()),
-                                                 ownerID: creator.id)
+                                                 ownerID: creator.id, numberIfTaken: settings.slug == nil)
         return TeamView(team: team, role: .owner, requested: false)
     }
 
@@ -59,6 +62,14 @@ public struct TeamService: Sendable {
 
     public func team(slug: String, viewer: AccountRecord) async throws -> TeamView {
         guard let view = try await database.teamView(slug: slug, viewerID: viewer.id) else { throw ChorusError.notFound("Team not found") }
+        return view
+    }
+
+    /// A team its owner or admin is about to change (the settings page):
+    /// 404 outside a private team, 403 for anyone else who may not run it.
+    public func managedTeam(slug: String, by actor: AccountRecord) async throws -> TeamView {
+        let view = try await team(slug: slug, viewer: actor)
+        if let refusal = TeamRules.manage(view.ruleFacts) { throw refusal }
         return view
     }
 
@@ -79,7 +90,7 @@ public struct TeamService: Sendable {
             team.description = description.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let privacy = settings.privacy, privacy != team.privacy {
-            guard view.role == .owner else { throw ChorusError.forbidden("Only owners can change who may see the team") }
+            if let refusal = TeamRules.changePrivacy(view.ruleFacts) { throw refusal }
             team.privacy = privacy
         }
         if let policy = settings.joinPolicy { team.joinPolicy = policy }
@@ -91,7 +102,7 @@ public struct TeamService: Sendable {
     /// Archives (read-only from then on) or restores a team (owners only).
     public func setArchived(id: Int64, _ archived: Bool, by actor: AccountRecord) async throws -> TeamView {
         let view = try await managed(id, by: actor)
-        guard view.role == .owner else { throw ChorusError.forbidden("Only owners can archive a team") }
+        if let refusal = TeamRules.archive(view.ruleFacts) { throw refusal }
         var team = view.team
         team.archivedAt = archived ? (team.archivedAt ?? clock.now()) : nil
         let saved = try await database.updateTeam(team, actorID: actor.id, action: archived ? "team.archived" : "team.restored")
@@ -140,15 +151,27 @@ public struct TeamService: Sendable {
     /// members and admins; only owners make owners or change an owner.
     public func addMember(teamID: Int64, accountID: Int64, role: TeamRole, by actor: AccountRecord) async throws -> TeamMember {
         let view = try await managed(teamID, by: actor)
-        guard let person = try await database.account(id: accountID), person.isActive else { throw ChorusError.notFound("No such person") }
-        let current = try await database.teamRole(teamID: teamID, accountID: accountID)
-        if role == .owner || current == .owner {
-            guard view.role == .owner else { throw ChorusError.forbidden("Only owners can make or change owners") }
-        }
+        return try await addMember(try await database.account(id: accountID), to: view, role: role, by: actor)
+    }
+
+    /// The same for the person with this username (the web's "add a member"
+    /// form); a leading `@` is fine.
+    public func addMember(teamID: Int64, username: String, role: TeamRole, by actor: AccountRecord) async throws -> TeamMember {
+        let view = try await managed(teamID, by: actor)
+        let name = username.trimmingCharacters(in: .whitespacesAndNewlines)
+        let person = try await database.account(username: name.hasPrefix("@") ? String(name.dropFirst()) : name)
+        return try await addMember(person, to: view, role: role, by: actor)
+    }
+
+    private func addMember(_ person: AccountRecord?, to view: TeamView, role: TeamRole, by actor: AccountRecord) async throws -> TeamMember {
+        guard let person, person.isActive else { throw ChorusError.notFound("No such person") }
+        let teamID = view.team.id
+        let current = try await database.teamRole(teamID: teamID, accountID: person.id)
+        if let refusal = TeamRules.setRole(role, of: current, in: view.ruleFacts) { throw refusal }
         if current == .owner, role != .owner, try await database.ownerCount(teamID: teamID) <= 1 {
             throw ChorusError.unprocessable("A team needs at least one owner")
         }
-        try await database.addTeamMember(teamID: teamID, accountID: accountID, role: role, actorID: actor.id)
+        try await database.addTeamMember(teamID: teamID, accountID: person.id, role: role, actorID: actor.id)
         return TeamMember(account: person, role: role, since: clock.now())
     }
 
@@ -156,10 +179,8 @@ public struct TeamService: Sendable {
     public func removeMember(teamID: Int64, accountID: Int64, by actor: AccountRecord) async throws {
         let view = try await managed(teamID, by: actor)
         guard let current = try await database.teamRole(teamID: teamID, accountID: accountID) else { throw ChorusError.notFound("Not a member") }
-        if current == .owner {
-            guard view.role == .owner else { throw ChorusError.forbidden("Only owners can remove an owner") }
-            guard try await database.ownerCount(teamID: teamID) > 1 else { throw ChorusError.unprocessable("A team needs at least one owner") }
-        }
+        if let refusal = TeamRules.remove(current, from: view.ruleFacts) { throw refusal }
+        if current == .owner, try await database.ownerCount(teamID: teamID) <= 1 { throw ChorusError.unprocessable("A team needs at least one owner") }
         try await database.removeTeamMember(teamID: teamID, accountID: accountID, actorID: actor.id)
     }
 
@@ -256,13 +277,12 @@ public struct TeamService: Sendable {
         try Slug.validate(raw, of: "team")
     }
 
-    /// A slug from a Latin name ("Project Falcon" → "project-falcon"); names
-    /// without Latin letters need an explicit slug.
-    static func slug(from name: String) -> String {
-        var slug = ""
-        for c in name.lowercased() {
-            if c.isASCII, c.isLetter || c.isNumber { slug.append(c) } else if !slug.hasSuffix("-") { slug.append("-") }
-        }
-        return slug.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+    /// The address a team named `name` gets when none is given: the name in
+    /// Latin letters ("Project Falcon" → "project-falcon", "研发部" →
+    /// "yan-fa-bu"); for a name with nothing to spell (emoji only)
+    /// "team-" and the end of the team's id in base 36.
+    static func slug(from name: String, id: Int64) -> String {
+        let slug = Slug.derived(from: name)
+        return slug.count >= 2 ? slug : "team-" + String(String(id, radix: 36).suffix(6))
     }
 }

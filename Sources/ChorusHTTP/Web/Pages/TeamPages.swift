@@ -6,9 +6,11 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 
-/// The list of teams and a team's page: its feed with pins, its compose box
-/// for members, joining and leaving, and for its owners and admins the
-/// pins and join requests. A private team is a 404 to anyone outside it.
+/// The list of teams (with the new-team form, which `TeamSettingsPages`
+/// takes) and a team's page: its feed with pins, its compose box for
+/// members, joining and leaving, and for its owners and admins the pins,
+/// join requests and a link to the settings. A private team is a 404 to
+/// anyone outside it.
 struct TeamPages {
     let web: Web
     var services: Services { web.services }
@@ -21,12 +23,6 @@ struct TeamPages {
         for action in ManageAction.allCases {
             group.post("teams/:slug/\(action.path)") { request, context in try await self.manage(action, request, context: context) }
         }
-    }
-
-    struct ListContent: MustacheParent {
-        let teams: [TeamHeader]
-
-        func child(named name: String) -> Any? { name == "teams" ? teams : nil }
     }
 
     /// A team's page.
@@ -45,6 +41,7 @@ struct TeamPages {
             switch name {
             case "team": team
             case "isMember": capabilities.leave
+            case "canPost": capabilities.post
             case "canJoin": capabilities.join
             case "canManage": capabilities.manage
             case "canAnnounce": capabilities.announce
@@ -62,18 +59,28 @@ struct TeamPages {
     }
 
     @Sendable func teams(_ request: Request, context: SignedInContext) async throws -> Response {
-        let frame = await web.frame(request, context.session, title: "teams_title", path: "/teams", nav: .teams)
+        try await listPage(request, context: context)
+    }
+
+    /// The list of teams; after a refused new team, with its reason and what was typed.
+    func listPage(_ request: Request, context: SignedInContext, draft: TeamFormValues = TeamFormValues(), error: ChorusError? = nil) async throws -> Response {
+        var frame = await web.frame(request, context.session, title: "teams_title", path: "/teams", nav: .teams)
+        frame.error = error.map { web.error($0, frame) }
         let views = try await services.teams.teams(viewer: context.account, mine: false)
-        return web.render("teams", frame, ListContent(teams: views.map { TeamHeader($0.team, isMember: $0.role != nil) }))
+        let content = TeamListContent(teams: views.map { TeamHeader($0.team, isMember: $0.role != nil) }, draft: draft)
+        return web.render("teams", frame, content, status: error == nil ? .ok : .unprocessableContent)
     }
 
     @Sendable func team(_ request: Request, context: SignedInContext) async throws -> Response {
         let slug = context.parameters.get("slug") ?? ""
         let frame = await web.frame(request, context.session, title: "teams_title", path: "/teams/\(slug)", nav: .teams)
-        return try await teamPage(frame, slug: slug, session: context.session, maxID: Web.maxID(request))
+        return try await teamPage(frame, slug: slug, session: context.session, maxID: Web.maxID(request),
+                                  created: Params(query: request).string("created") != nil)
     }
 
-    func teamPage(_ frame: PageFrame, slug: String, session: WebSession, maxID: Int64?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `created`: right after the team was made, saying which address it got.
+    func teamPage(_ frame: PageFrame, slug: String, session: WebSession, maxID: Int64?, created: Bool = false,
+                  status: HTTPResponse.Status = .ok) async throws -> Response {
         var frame = frame
         let viewer = session.account
         let view = try await services.teams.team(slug: slug, viewer: viewer)
@@ -95,6 +102,9 @@ struct TeamPages {
                 web.presenter.person(member.account, role: member.role == .member ? nil : frame.string("team_role_\(member.role.rawValue)"))
             })
         frame.title = team.name
+        if created {
+            frame.notice = frame.string("team_created").replacingOccurrences(of: "{address}", with: "\(web.config.baseURL)/teams/\(team.slug)")
+        }
         frame.scripts = ["/js/compose.js"]
         frame.here = "/teams/\(team.slug)"
         return web.render("team", frame, content, status: status)
