@@ -41,13 +41,16 @@ public struct SlashCommandService: Sendable {
         self.timeout = timeout
     }
 
-    /// Runs `command` where `draft` would have been posted.
-    public func run(_ command: SlashCommand, by author: AccountRecord, draft: StatusService.Draft) async throws -> CommandAnswer {
+    /// Runs `command` where `draft` would have been posted. `restrictedTo`
+    /// is the team of a team-scoped token: its commands run in that team only.
+    public func run(_ command: SlashCommand, by author: AccountRecord, draft: StatusService.Draft,
+                    restrictedTo tokenTeamID: Int64? = nil) async throws -> CommandAnswer {
         var teamID = draft.teamID
         if let parentID = draft.inReplyToID {
             guard let parent = try await database.visibleStatus(id: parentID, viewerID: author.id) else {
                 throw ChorusError.notFound("The post you reply to does not exist")
             }
+            if let tokenTeamID, parent.teamId != tokenTeamID { throw ChorusError.forbidden("This token may post only in its own team") }
             teamID = parent.teamId
         }
         var team: TeamRecord?

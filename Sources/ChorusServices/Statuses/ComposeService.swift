@@ -13,12 +13,10 @@ public enum Submission: Sendable {
 /// (`SlashCommandService`) instead of being published; everything else is
 /// posted (`StatusService.createStatus`).
 public struct ComposeService: Sendable {
-    let database: AppDatabase
     let statuses: StatusService
     let commands: SlashCommandService
 
     public init(services: Services, renderer: any AppPayloadRenderer, timeout: Duration = .seconds(3)) {
-        self.database = services.database
         self.statuses = services.statuses
         self.commands = SlashCommandService(services: services, renderer: renderer, timeout: timeout)
     }
@@ -28,14 +26,9 @@ public struct ComposeService: Sendable {
     public func submit(by author: AccountRecord, _ draft: StatusService.Draft, restrictedTo teamID: Int64? = nil) async throws -> Submission {
         var draft = draft
         if let teamID {
-            let outside = ChorusError.forbidden("This token may post only in its own team")
-            if let asked = draft.teamID, asked != teamID { throw outside }
-            if let parentID = draft.inReplyToID {
-                guard let parent = try await database.visibleStatus(id: parentID, viewerID: author.id) else {
-                    throw ChorusError.notFound("The post you reply to does not exist")
-                }
-                guard parent.teamId == teamID else { throw outside }
-            } else {
+            if let asked = draft.teamID, asked != teamID { throw ChorusError.forbidden("This token may post only in its own team") }
+            // A reply's team is its parent's, checked where the parent is read.
+            if draft.inReplyToID == nil {
                 draft.teamID = teamID
                 draft.visibility = .team
             }
@@ -43,9 +36,9 @@ public struct ComposeService: Sendable {
         switch SlashCommand.read(draft.text) {
         case .text(let text):
             draft.text = text
-            return .posted(try await statuses.createStatus(by: author, draft))
+            return .posted(try await statuses.createStatus(by: author, draft, restrictedTo: teamID))
         case .command(let command):
-            return .command(try await commands.run(command, by: author, draft: draft))
+            return .command(try await commands.run(command, by: author, draft: draft, restrictedTo: teamID))
         }
     }
 }
