@@ -109,3 +109,8 @@ extension AppDatabase {
 func jsonList(_ ids: some Sequence<Int64>) -> String {
     "[" + ids.map(String.init).joined(separator: ",") + "]"
 }
+
+/// A JSON array of strings, bound as one parameter like `jsonList(_:)` of ids.
+func jsonList(_ strings: [String]) -> String {
+    (try? JSONSerialization.data(withJSONObject: strings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+}

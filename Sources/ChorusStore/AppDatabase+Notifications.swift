@@ -67,7 +67,6 @@ extension AppDatabase {
         try await write { db in try db.execute(sql: "DELETE FROM notifications WHERE account_id = ?", arguments: [viewerID]) }
     }
 
-    /// How many notifications the viewer has not read.
     /// Marks every notification of the viewer read (they opened the list).
     public func markNotificationsRead(viewerID: Int64) async throws {
         let now = now()
@@ -76,9 +75,20 @@ extension AppDatabase {
         }
     }
 
+    /// How many notifications the viewer has not read.
     public func unreadNotificationCount(viewerID: Int64) async throws -> Int {
         try await read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications WHERE account_id = ? AND read_at IS NULL", arguments: [viewerID]) ?? 0
         }
+    }
+
+    /// Writes a notification and its `notification.created` event inside the
+    /// transaction of the change it reports (see "Notifications" in
+    /// docs/ARCHITECTURE.md for why it is not an outbox consumer).
+    func notify(_ db: Database, accountID: Int64, type: String, from: Int64, statusID: Int64?) throws {
+        let id = ids.next()
+        try db.run("INSERT INTO notifications (id, account_id, type, from_account_id, status_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   arguments: [id, accountID, type, from, statusID, now()])
+        try appendEvent(db, type: "notification.created", payload: ["notification_id": id, "account_id": accountID])
     }
 }

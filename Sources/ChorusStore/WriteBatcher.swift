@@ -27,6 +27,10 @@ final class WriteBatcher: Sendable {
         self.maxBatch = maxBatch
     }
 
+    /// True from the moment a write is queued until the batches have all
+    /// committed (tests use it to change data while a post waits its turn).
+    var isBusy: Bool { state.withLock { $0.draining } }
+
     /// Runs `body` in a batched transaction and returns its value once committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in

@@ -9,13 +9,12 @@ struct GroupCommitTests {
     @Test func concurrentPostsAllLandAndAFailingOneDoesNotSpoilTheBatch() async throws {
         let fixture = try TestFixture()
         let alice = try await fixture.user("alice")
-        let ghostParent = StatusRecord(id: 42, accountId: alice.id, text: "", contentHtml: "", visibility: .company, createdAt: .now)
         let results = try await withThrowingTaskGroup(of: Int64?.self) { group in
             for i in 0..<60 {
                 group.addTask {
                     var new = AppDatabase.NewStatus(accountID: alice.id, text: "post \(i)", contentHTML: "<p>post \(i)</p>",
-                                                    visibility: .company, mentionIDs: [], tags: [])
-                    if i == 30 { new.inReplyTo = ghostParent } // violates the foreign key: only this one fails
+                                                    visibility: .company, mentionedUsernames: [], tags: [])
+                    if i == 30 { new.accountID = 42 } // violates the foreign key: only this one fails
                     return try? await fixture.database.createStatus(new)
                 }
             }

@@ -20,16 +20,11 @@ public struct CommandAnswer: Sendable {
     public var status: HydratedStatus?
 }
 
-/// What became of something a person sent from the compose box.
-public enum Submission: Sendable {
-    case posted(HydratedStatus)
-    case command(CommandAnswer)
-}
-
-/// The compose box's entry point: text that starts with `/name` runs the
-/// slash command of the app that installed it (the post's team first, then
-/// company-wide) instead of being published; everything else is posted.
-public struct ComposeService: Sendable {
+/// Slash commands: `/name …` in the compose box goes to the app that
+/// installed the command (the post's team first, then company-wide) as a
+/// signed `command.invoked` request, and the app's answer is shown to the
+/// caller or posted by its bot. The text itself is never published.
+public struct SlashCommandService: Sendable {
     let database: AppDatabase
     let statuses: StatusService
     let transport: any WebhookTransport
@@ -46,38 +41,16 @@ public struct ComposeService: Sendable {
         self.timeout = timeout
     }
 
-    /// Posts or runs a command. `restrictedTo` is the team of a team-scoped
-    /// token: such a caller posts only in that team.
-    public func submit(by author: AccountRecord, _ draft: StatusService.Draft, restrictedTo teamID: Int64? = nil) async throws -> Submission {
-        var draft = draft
-        if let teamID {
-            let outside = ChorusError.forbidden("This token may post only in its own team")
-            if let asked = draft.teamID, asked != teamID { throw outside }
-            if let parentID = draft.inReplyToID {
-                guard let parent = try await database.visibleStatus(id: parentID, viewerID: author.id) else {
-                    throw ChorusError.notFound("The post you reply to does not exist")
-                }
-                guard parent.teamId == teamID else { throw outside }
-            } else {
-                draft.teamID = teamID
-                draft.visibility = .team
-            }
-        }
-        switch SlashCommand.read(draft.text) {
-        case .text(let text):
-            draft.text = text
-            return .posted(try await statuses.createStatus(by: author, draft))
-        case .command(let command):
-            return .command(try await run(command, by: author, draft: draft))
-        }
-    }
-
-    func run(_ command: SlashCommand, by author: AccountRecord, draft: StatusService.Draft) async throws -> CommandAnswer {
+    /// Runs `command` where `draft` would have been posted. `restrictedTo`
+    /// is the team of a team-scoped token: its commands run in that team only.
+    public func run(_ command: SlashCommand, by author: AccountRecord, draft: StatusService.Draft,
+                    restrictedTo tokenTeamID: Int64? = nil) async throws -> CommandAnswer {
         var teamID = draft.teamID
         if let parentID = draft.inReplyToID {
             guard let parent = try await database.visibleStatus(id: parentID, viewerID: author.id) else {
                 throw ChorusError.notFound("The post you reply to does not exist")
             }
+            if let tokenTeamID, parent.teamId != tokenTeamID { throw ChorusError.forbidden("This token may post only in its own team") }
             teamID = parent.teamId
         }
         var team: TeamRecord?
