@@ -25,7 +25,7 @@ public struct StatusService: Sendable {
     /// Deletes the viewer's own status; returns it as it was (for "delete and redraft").
     public func deleteStatus(id: Int64, by viewer: AccountRecord) async throws -> HydratedStatus {
         let status = try await status(id: id, viewer: viewer)
-        guard status.status.accountId == viewer.id else { throw ChorusError.forbidden("You can only delete your own posts") }
+        if let refusal = PostRules.delete(status.status.ruleFacts(), by: PostRules.Actor(id: viewer.id)) { throw refusal }
         try await database.deleteStatus(id: id, actorID: viewer.id)
         return status
     }
@@ -46,9 +46,7 @@ public struct StatusService: Sendable {
     public func reblog(id: Int64, by viewer: AccountRecord) async throws -> HydratedStatus {
         let target = try await status(id: id, viewer: viewer)
         let original = target.reblog?.status ?? target.status
-        guard original.visibility == .company else {
-            throw ChorusError.unprocessable("Only company-visible posts can be reposted")
-        }
+        if let refusal = PostRules.reblog(original.ruleFacts()) { throw refusal }
         let reblogID = try await database.reblog(original: original, accountID: viewer.id)
         return try await status(id: reblogID, viewer: viewer)
     }
