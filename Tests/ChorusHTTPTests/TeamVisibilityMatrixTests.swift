@@ -25,7 +25,7 @@ struct TeamVisibilityMatrixTests {
     enum Surface: String, CaseIterable, Sendable {
         case teamList, showTeam, members, teamTimeline, myTeamsTimeline, status, context, favouritedBy, accountStatuses,
              favourite, reblog, quote, search, home, tagTimeline, tagPage, hashtagSearch, tagLookup, companyTimeline, mentionNotification,
-             post, settingsPage, userStream
+             post, settingsPage, teamAppsPage, teamAppPage, teamAppForms, userStream
     }
 
     /// What a viewer observes.
@@ -94,6 +94,11 @@ struct TeamVisibilityMatrixTests {
         // The team's settings page (`/teams/falcon/settings`) is for its owners and admins: a plain member is refused,
         // and outside a private team it is the team's 404, as for the API's changes.
         .settingsPage:        ([.forbidden, .forbidden, .forbidden, .forbidden], [.forbidden, .notFound, .notFound, .notFound]),
+        // A team's apps (web pages and their forms) are for its owners and admins only, none of the four:
+        // the same 404 for a member, an outsider and a company administrator, as in the API.
+        .teamAppsPage:        ([.notFound, .notFound, .notFound, .notFound], [.notFound, .notFound, .notFound, .notFound]),
+        .teamAppPage:         ([.notFound, .notFound, .notFound, .notFound], [.notFound, .notFound, .notFound, .notFound]),
+        .teamAppForms:        ([.notFound, .notFound, .notFound, .notFound], [.notFound, .notFound, .notFound, .notFound]),
         // Events about a new team post that mentions all four viewers.
         .userStream:          ([.events(["notification", "update"]), .events(["notification"]), .events(["notification"]), .events(["notification"])],
                                [.events(["notification", "update"]), .events([]), .events([]), .events([])]),
@@ -122,6 +127,8 @@ struct TeamVisibilityMatrixTests {
         let earlyPost: Int64
         /// A company post with the team posts' hashtag: proves the tag and company timelines work.
         let controlPost: Int64
+        /// An app the owner installed in the team.
+        let appID: Int64
 
         /// Posts `text` into the team as its owner.
         func ownerPosts(_ text: String) async throws -> Int64 {
@@ -159,8 +166,9 @@ struct TeamVisibilityMatrixTests {
         let early = try await services.statuses.createStatus(by: accounts[.removedMember]!, draft).status.id
         try await services.teams.removeMember(teamID: teamID, accountID: accounts[.removedMember]!.id, by: owner)
         let control = try await fixture.post(owner, "company-wide news #falconnews").status.id
+        let app = try await services.apps.install(AppManifest(name: "Falcon bot", teamID: teamID), by: owner).installed.app
         return World(fixture: fixture, privacy: privacy, teamID: teamID, owner: owner, accounts: accounts, tokens: tokens, cookies: cookies,
-                     earlyPost: early, controlPost: control)
+                     earlyPost: early, controlPost: control, appID: app.id ?? 0)
     }
 
     /// A team post to look for, and who wrote it.
@@ -250,6 +258,22 @@ struct TeamVisibilityMatrixTests {
             return Outcome(code: response.status)
         case .settingsPage:
             return Outcome(code: try await client.call(.get, "/teams/falcon/settings", headers: [.cookie: world.cookies[viewer]!]).status)
+        case .teamAppsPage:
+            return Outcome(code: try await client.call(.get, "/teams/falcon/apps", headers: [.cookie: world.cookies[viewer]!]).status)
+        case .teamAppPage:
+            return Outcome(code: try await client.call(.get, "/teams/falcon/apps/\(world.appID)", headers: [.cookie: world.cookies[viewer]!]).status)
+        case .teamAppForms:
+            // Each form with the viewer's own valid form token: install, rotate, re-enable, uninstall.
+            let cookie = world.cookies[viewer]!
+            guard let csrf = try await client.call(.get, "/", headers: [.cookie: cookie]).csrf else { return .unexpected("no form token") }
+            let app = "/teams/falcon/apps/\(world.appID)"
+            var outcomes: [String: Outcome] = [:]
+            for action in ["/teams/falcon/apps", "\(app)/rotate", "\(app)/enable", "\(app)/uninstall"] {
+                let form = ["csrf": csrf, "manifest": #"{"name": "Sneaky"}"#, "confirm": "true"]
+                outcomes[action] = Outcome(code: try await client.call(.post, action, form: form, headers: [.cookie: cookie]).status)
+            }
+            let distinct = Set(outcomes.values.map(\.description))
+            return distinct.count == 1 ? outcomes.values.first! : .unexpected("forms disagree: \(outcomes)")
         case .userStream:
             return .unexpected("the user stream is observed over a WebSocket")
         }

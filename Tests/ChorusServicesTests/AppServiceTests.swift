@@ -87,6 +87,30 @@ struct AppServiceTests {
         #expect(try await fixture.services.apps.apps(by: member).isEmpty)
     }
 
+    @Test func aTeamsAppsAreListedForItsManagersOnly() async throws {
+        let (fixture, _) = try fixture()
+        let owner = try await fixture.user("owner")
+        let teamAdmin = try await fixture.user("lead")
+        let member = try await fixture.user("member")
+        let companyAdmin = try await fixture.user("ada", role: .admin)
+        for privacy in TeamPrivacy.allCases {
+            let team = try await team(fixture, owner: owner, slug: "t-\(privacy.rawValue)", privacy: privacy)
+            _ = try await fixture.services.teams.addMember(teamID: team.id, accountID: teamAdmin.id, role: .admin, by: owner)
+            _ = try await fixture.services.teams.addMember(teamID: team.id, accountID: member.id, role: .member, by: owner)
+            let installed = try await install(fixture, by: owner, teamID: team.id)
+            _ = try await install(fixture, by: companyAdmin)
+            for manager in [owner, teamAdmin] {
+                #expect(try await fixture.services.apps.apps(inTeam: team.id, by: manager).map(\.app.id) == [installed.installed.app.id], "\(privacy)")
+            }
+            // A member, and a company administrator outside the team: the same 404, whatever the team's privacy.
+            for outsider in [member, companyAdmin] {
+                await #expect(throws: ChorusError.notFound("Team not found"), "\(privacy)") {
+                    try await fixture.services.apps.apps(inTeam: team.id, by: outsider)
+                }
+            }
+        }
+    }
+
     @Test func manifestsAreChecked() async throws {
         let (fixture, _) = try fixture()
         let admin = try await fixture.user("admin", role: .admin)

@@ -63,6 +63,29 @@ extension TestClientProtocol {
 }
 
 extension TestClientProtocol {
+    /// Posts a multipart form as a browser sends a file upload: `fields`,
+    /// then each file as (field name, file name, content).
+    public func upload(_ uri: String, fields: [String: String], files: [(field: String, filename: String, content: String)],
+                       headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        let boundary = "----chorus-test-\(UInt64.random(in: 0...UInt64.max))"
+        var body = ""
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        for file in files {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\n"
+                + "Content-Type: application/json\r\n\r\n\(file.content)\r\n"
+        }
+        body += "--\(boundary)--\r\n"
+        var headers = extra
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            TestResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer: response.body))
+        }
+    }
+}
+
+extension TestClientProtocol {
     /// Posts a form that pages guard before sign-in (sign-in, setup,
     /// invitations, app authorization) the way a browser does: opens `page`
     /// first, then sends its `form_token` field and cookie back.

@@ -27,12 +27,7 @@ struct Params: Sendable {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let bytes = Data(buffer: body)
         if contentType.hasPrefix("application/json") {
-            guard let object = try? JSONDecoder().decode(JSONValue.self, from: bytes) else {
-                throw ChorusError.badRequest("The request body is not valid JSON")
-            }
-            guard case .object(let dictionary) = object else { throw ChorusError.badRequest("The JSON body must be an object") }
-            for (key, value) in dictionary { params.addJSON(key, value) }
-            params.json = dictionary
+            try params.addJSONObject(bytes)
         } else if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
             guard let text = String(data: bytes, encoding: .utf8), params.addForm(text) else {
                 throw ChorusError.badRequest("The form body is malformed")
@@ -43,6 +38,21 @@ struct Params: Sendable {
             throw ChorusError.badRequest("Unsupported content type: send JSON or a form")
         }
         return params
+    }
+
+    /// The fields of a JSON object sent as text rather than as the body (a
+    /// manifest pasted into a form), read exactly as a JSON body is.
+    init(jsonObject bytes: Data) throws {
+        try addJSONObject(bytes)
+    }
+
+    private mutating func addJSONObject(_ bytes: Data) throws {
+        guard let object = try? JSONDecoder().decode(JSONValue.self, from: bytes) else {
+            throw ChorusError.badRequest("The request body is not valid JSON")
+        }
+        guard case .object(let dictionary) = object else { throw ChorusError.badRequest("The JSON body must be an object") }
+        for (key, value) in dictionary { addJSON(key, value) }
+        json = dictionary
     }
 
     /// Adds `key=value&…` pairs (keys and values percent-decoded, `+` as a
@@ -113,7 +123,8 @@ struct Params: Sendable {
         }
     }
 
-    /// Simple multipart/form-data: text fields only (Chorus takes no uploads yet).
+    /// Simple multipart/form-data: text fields, and files read as text (an
+    /// app's manifest uploaded on an apps page).
     private mutating func addMultipart(_ body: Data, contentType: String) throws {
         guard let boundaryRange = contentType.range(of: "boundary=") else { throw ChorusError.badRequest("The multipart boundary is missing") }
         var boundary = String(contentType[boundaryRange.upperBound...])

@@ -23,7 +23,7 @@ extension Web {
         SettingsPages(web: self).addRoutes(to: signedIn)
         ApprovalPages(web: self).addRoutes(to: editors)
         AdminPages(web: self).addRoutes(to: admins)
-        AppPages(web: self).addRoutes(to: admins)
+        AppPages(web: self).addRoutes(admins: admins, signedIn: signedIn)
         ChannelPages(web: self).addRoutes(to: admins)
     }
 }

@@ -33,6 +33,16 @@ extension AppService {
         guard role?.canManage == true else { throw ChorusError.forbidden("Only the team's owners and admins install apps in it") }
     }
 
+    /// `requireManager`, with a refusal turned into "not found": someone
+    /// who may not manage a team's apps is not told they exist.
+    func requireManagerOrNotFound(teamID: Int64?, actor: AccountRecord, _ message: String) async throws {
+        do {
+            try await requireManager(teamID: teamID, actor: actor)
+        } catch let error as ChorusError where error.kind == .forbidden {
+            throw ChorusError.notFound(message)
+        }
+    }
+
     static func validDescription(_ raw: String) throws -> String {
         let description = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard description.count <= 300 else { throw ChorusError.unprocessable("Validation failed: the description is longer than 300 characters") }

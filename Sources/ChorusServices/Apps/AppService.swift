@@ -125,14 +125,17 @@ public struct AppService: Sendable {
         return Dictionary(uniqueKeysWithValues: teams.map { ($0.id, $0.slug) })
     }
 
+    /// The apps installed in one team, for the team's owners and admins.
+    /// Anyone else, a company administrator who does not run the team
+    /// included, gets the 404 they get for one of the team's apps.
+    public func apps(inTeam teamID: Int64, by actor: AccountRecord) async throws -> [InstalledApp] {
+        try await requireManagerOrNotFound(teamID: teamID, actor: actor, "Team not found")
+        return try await database.installedApps(teamIDs: [teamID])
+    }
+
     public func app(id: Int64, by actor: AccountRecord) async throws -> InstalledApp {
         guard let installed = try await database.installedApp(id: id) else { throw ChorusError.notFound("App not found") }
-        do {
-            try await requireManager(teamID: installed.app.teamId, actor: actor)
-        } catch let error as ChorusError where error.kind == .forbidden {
-            // Someone who may not manage it is not told it exists.
-            throw ChorusError.notFound("App not found")
-        }
+        try await requireManagerOrNotFound(teamID: installed.app.teamId, actor: actor, "App not found")
         return installed
     }
 
