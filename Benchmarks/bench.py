@@ -84,6 +84,11 @@ def sql(database: Path, query: str) -> str:
     return run(["sqlite3", str(database), query], capture_output=True).stdout.strip()
 
 
+def script(database: Path, statements: str) -> None:
+    """Runs SQL too long for a command line (given on standard input)."""
+    run(["sqlite3", str(database)], input=statements, capture_output=True)
+
+
 def sessions(database: Path, people: int) -> None:
     """Web sessions `bench-session-N` for people 1…N, made fresh for this run
     (a session ends after 14 days unused), for the page scenarios."""
@@ -91,7 +96,7 @@ def sessions(database: Path, people: int) -> None:
     rows = ",".join(
         f"('{hashlib.sha256(f'bench-session-{n}'.encode()).hexdigest()}', 'session', {n}, 'read write follow push', '{now}', '{now}')"
         for n in range(1, people + 1))
-    sql(database, "DELETE FROM access_tokens WHERE kind = 'session'; "
+    script(database, "DELETE FROM access_tokens WHERE kind = 'session'; "
         "INSERT INTO access_tokens (token_hash, kind, account_id, scopes, created_at, last_used_at) "
         f"SELECT t.h, t.k, a.id, t.s, t.c, t.u FROM (SELECT column1 AS h, column2 AS k, column3 AS n, column4 AS s, column5 AS c, column6 AS u "
         f"FROM (VALUES {rows})) t JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM accounts WHERE is_bot = 0) a ON a.n = t.n")
@@ -123,15 +128,17 @@ class Server:
         started = time.monotonic()
         self.process = subprocess.Popen([str(BINARY), "serve", "--host", HOST, "--port", str(self.port), "--database", str(self.database)],
                                         stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-        for _ in range(600):
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 with urllib.request.urlopen(f"http://{HOST}:{self.port}/api/v1/instance", timeout=1) as response:
                     if response.status == 200:
                         break
             except OSError:
                 time.sleep(0.01)
-        else:
-            raise SystemExit("the server did not answer within 60 s; see Benchmarks/data/server.log")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit("the server did not answer within 60 s; see Benchmarks/data/server.log")
         self.cold_start = time.monotonic() - started
         threading.Thread(target=self._sample, daemon=True).start()
         # The server answers at once and loads its home-feed cache in the background;
