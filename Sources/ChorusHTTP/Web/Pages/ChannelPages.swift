@@ -167,21 +167,9 @@ struct ChannelPages {
         }
     }
 
-    struct RuleForm: RequestBody {
-        let kind: String
-        let value: String
-        let note: String
-
-        init(_ params: Params) throws {
-            kind = params.string("kind") ?? ""
-            value = params.string("value") ?? ""
-            note = params.string("note") ?? ""
-        }
-    }
-
     @Sendable func addRule(_ request: Request, context: SignedInContext) async throws -> Response {
         try await changing(request, context: context) {
-            let form = try context.form(RuleForm.self)
+            let form = try context.form(BridgeController.LeakRuleRequest.self)  // the API's reading: the same fields
             _ = try await services.bridge.addLeakRule(kind: form.kind, value: form.value, note: form.note, by: context.account)
             return nil
         }
