@@ -40,10 +40,21 @@ struct Chorus: AsyncParsableCommand {
 
 /// The database option shared by every command.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite database file (env CHORUS_DATABASE).")
+    @Option(name: .long, help: "The SQLite database file, or a postgres:// URL (env CHORUS_DATABASE).")
     var database: String = ProcessInfo.processInfo.environment["CHORUS_DATABASE"] ?? "./chorus.sqlite"
 
-    func open() throws -> AppDatabase { try AppDatabase.open(path: database) }
+    func open() throws -> AppDatabase { try AppDatabase.open(path: try sqlitePath()) }
+
+    /// The SQLite file the option names; a PostgreSQL URL is read (so a
+    /// mistyped one says what is wrong) but not served by this version.
+    func sqlitePath() throws -> String {
+        switch try DatabaseLocation.parse(database) {
+        case .sqlite(let path):
+            return path
+        case .postgres(let address):
+            throw ChorusError.badRequest("PostgreSQL (\(address)) is not supported by this version yet: give a SQLite file path")
+        }
+    }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -253,7 +264,7 @@ struct Seed: AsyncParsableCommand {
             let hash = try Argon2Hasher().hash("seed-password")
             var lastLine = ""
             let summary = try BulkSeeder.run(
-                path: db.database, plan: SeedPlan(users: users, posts: posts, follows: follows, seed: seed, teams: teams),
+                path: try db.sqlitePath(), plan: SeedPlan(users: users, posts: posts, follows: follows, seed: seed, teams: teams),
                 passwordHash: hash, tokenHash: SecretGenerator.sha256Hex) { phase, done in
                     let width = 30
                     let filled = Int((done * Double(width)).rounded(.down))

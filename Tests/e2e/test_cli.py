@@ -62,3 +62,18 @@ def test_environment_variables_configure_the_database(tmp_path: Path):
                             capture_output=True, text=True, timeout=CLI_TIMEOUT, env=env, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr
     assert db.exists()
+
+
+def test_a_database_url_that_cannot_be_used_is_one_line_and_exit_1(tmp_path: Path):
+    for url, words in [("postgres://chorus@db.internal/chorus?sslmode=maybe", "sslmode"),
+                       ("postgres://db.internal/chorus", "no user"),
+                       ("mysql://chorus@db/chorus", "scheme"),
+                       ("postgres://chorus:secret@127.0.0.1:1/chorus", "not supported")]:
+        for command in (["migrate"], ["serve", "--port", "0"], ["users", "list"]):
+            env = {key: value for key, value in os.environ.items() if not key.startswith("CHORUS_")}
+            result = subprocess.run([str(chorus_binary()), *command, "--database", url], capture_output=True, text=True,
+                                    timeout=CLI_TIMEOUT, env=env, cwd=tmp_path)
+            assert result.returncode == 1, (command, url, result.stderr)
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and words in lines[0] and "secret" not in lines[0], (command, url, result.stderr)
+    assert list(tmp_path.iterdir()) == [], "no file is made for a URL"
