@@ -27,14 +27,18 @@ struct Web: Sendable {
     /// The frame of a page: its language (the person's choice, the cookie,
     /// the browser's), and for a signed-in person their unread count.
     func frame(_ request: Request, _ session: WebSession?, title: String, path: String, nav: PageFrame.Nav? = nil) async -> PageFrame {
-        let chosen = session?.account.locale ?? request.cookies[WebSession.languageCookie]?.value
-        let language = Localizer.negotiate(chosen: chosen, acceptLanguage: request.headers[.acceptLanguage])
-        var frame = PageFrame(localizer: pages.localizer, language: language, title: title, session: session, path: path)
+        var frame = PageFrame(localizer: pages.localizer, language: language(request, session), title: title, session: session, path: path)
         frame.nav = nav
         if let session, let unread = try? await services.notifications.unreadCount(viewer: session.account), unread > 0 {
             frame.unread = unread
         }
         return frame
+    }
+
+    /// The page's language: the person's choice, the cookie, the browser's.
+    func language(_ request: Request, _ session: WebSession?) -> String {
+        Localizer.negotiate(chosen: session?.account.locale ?? request.cookies[WebSession.languageCookie]?.value,
+                            acceptLanguage: request.headers[.acceptLanguage])
     }
 
     func render(_ template: String, _ frame: PageFrame, _ content: some MustacheParent = NoContent(), status: HTTPResponse.Status = .ok) -> Response {

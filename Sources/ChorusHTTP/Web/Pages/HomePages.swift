@@ -111,7 +111,8 @@ struct HomePages {
     /// so they only ever receive what they may see), and deletions.
     @Sendable func live(_ request: Request, context: SignedInContext) async throws -> Response {
         let session = context.session
-        let language = await web.frame(request, session, title: "home_title", path: "/").language
+        // Only the language: the stream needs no frame (nor the unread count a frame reads).
+        let language = web.language(request, session)
         let strings = web.pages.localizer.strings(language)
         let messages = try await services.openStream(accountID: session.account.id, tokenID: session.principal.tokenID, kind: .user)
         let (services, web) = (services, web)

@@ -134,9 +134,9 @@ struct Choice: MustacheParent, Sendable {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "value", "id", "code": value
+        case "value", "id": value
         case "label", "name": label
-        case "selected", "current": selected
+        case "selected": selected
         case "kind": kind
         default: nil
         }
