@@ -16,7 +16,8 @@ extension StatusService {
     /// visible ancestors and replies, and the reader's capabilities on it.
     public func thread(id: Int64, viewer: AccountRecord) async throws -> StatusThread {
         let main = try await status(id: id, viewer: viewer).shown
-        let around = try await context(id: main.status.id, viewer: viewer)
+        // `main` was just read as visible to the viewer: its thread needs no second check.
+        let around = try await database.context(statusID: main.status.id, viewerID: viewer.id)
         return StatusThread(main: main, ancestors: around.ancestors, descendants: around.descendants,
                             capabilities: PostRules.capabilities(try await database.ruleFacts(of: main.status),
                                                                  for: try await actor(viewer, in: main.status.teamId)))
