@@ -44,11 +44,19 @@ let package = Package(
             resources: [.copy("sql")],
             swiftSettings: swiftSettings
         ),
-        /// SQLite through GRDB: the only door to the database.
+        /// The storage seam: one protocol per area and the plain records they
+        /// speak in. No database library is imported here.
         .target(
             name: "ChorusStore",
+            dependencies: ["ChorusCore"],
+            swiftSettings: swiftSettings
+        ),
+        /// The embedded backend: SQLite through GRDB.
+        .target(
+            name: "ChorusStoreSQLite",
             dependencies: [
                 "ChorusCore",
+                "ChorusStore",
                 "ChorusMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -107,6 +115,7 @@ let package = Package(
                 "ChorusHooks",
                 "ChorusServices",
                 "ChorusStore",
+                "ChorusStoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,7 +126,7 @@ let package = Package(
         .target(
             name: "ChorusTestSupport",
             dependencies: [
-                "ChorusCore", "ChorusStore", "ChorusServices", "ChorusHTTP",
+                "ChorusCore", "ChorusStore", "ChorusStoreSQLite", "ChorusServices", "ChorusHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusServicesTests",
-            dependencies: ["ChorusTestSupport", "ChorusServices", "ChorusStore", "ChorusCore", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["ChorusTestSupport", "ChorusServices", "ChorusStore", "ChorusStoreSQLite", "ChorusCore", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
@@ -145,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "ChorusHTTPTests",
             dependencies: [
-                "ChorusTestSupport", "ChorusHTTP", "ChorusServices", "ChorusStore", "ChorusCore",
+                "ChorusTestSupport", "ChorusHTTP", "ChorusServices", "ChorusStore", "ChorusStoreSQLite", "ChorusCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

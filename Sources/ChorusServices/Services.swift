@@ -5,7 +5,7 @@ import Logging
 /// Every service, wired once by the composition root.
 public struct Services: Sendable {
     public let config: ChorusConfig
-    public let database: AppDatabase
+    public let database: any ChorusDatabase
     public let clock: any ChorusClock
     public let accounts: AccountService
     public let oauth: OAuthService
@@ -29,7 +29,7 @@ public struct Services: Sendable {
 
     /// `transport` makes the outbound HTTP client under the given policy;
     /// without one, outbound calls are refused (tests of other things).
-    public init(config: ChorusConfig, database: AppDatabase, hasher: any PasswordHasher = Argon2Hasher(),
+    public init(config: ChorusConfig, database: any ChorusDatabase, hasher: any PasswordHasher = Argon2Hasher(),
                 limiter: LoginRateLimiter? = nil, hashGate: HashGate = HashGate(), clock: any ChorusClock = SystemClock(),
                 transport makeTransport: ((OutboundPolicy) -> any WebhookTransport)? = nil) {
         self.config = config

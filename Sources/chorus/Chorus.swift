@@ -4,6 +4,7 @@ import ChorusHTTP
 import ChorusHooks
 import ChorusServices
 import ChorusStore
+import ChorusStoreSQLite
 import Foundation
 import Hummingbird
 import Logging
@@ -43,7 +44,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file, or a postgres:// URL (env CHORUS_DATABASE).")
     var database: String = ProcessInfo.processInfo.environment["CHORUS_DATABASE"] ?? "./chorus.sqlite"
 
-    func open() throws -> AppDatabase { try AppDatabase.open(path: try sqlitePath()) }
+    func open() throws -> SQLiteDatabase { try SQLiteDatabase.open(path: try sqlitePath()) }
 
     /// The SQLite file the option names; a PostgreSQL URL is read (so a
     /// mistyped one says what is wrong) but not served by this version.

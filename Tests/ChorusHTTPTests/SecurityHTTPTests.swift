@@ -2,6 +2,7 @@ import ChorusCore
 import ChorusHTTP
 import ChorusServices
 import ChorusStore
+import ChorusStoreSQLite
 import ChorusTestSupport
 import Foundation
 import HTTPTypes
@@ -221,7 +222,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func passwordHashesInFlightAreBoundedAndTheRestAreToldWhenToComeBack() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try SQLiteDatabase.inMemory()
         let services = Services(config: ChorusConfig(baseURL: TestFixture.baseURL), database: database, hasher: SlowHasher(),
                                 limiter: LoginRateLimiter(limits: .init(perAccount: 100, perAddress: 100)),
                                 hashGate: HashGate(concurrent: 1, queued: 2))
@@ -334,7 +335,7 @@ struct SecurityHTTPTests {
     // MARK: Limits
 
     @Test func postingHasAPerAccountLimitWithRetryAfter() async throws {
-        let database = try AppDatabase.inMemory()
+        let database = try SQLiteDatabase.inMemory()
         var config = ChorusConfig(baseURL: TestFixture.baseURL)
         config.postLimit = RateLimit(count: 3, window: 60)
         let services = Services(config: config, database: database, hasher: Argon2Hasher(memoryKiB: 64, iterations: 1))

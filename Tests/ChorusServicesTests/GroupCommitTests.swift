@@ -12,7 +12,7 @@ struct GroupCommitTests {
         let results = try await withThrowingTaskGroup(of: Int64?.self) { group in
             for i in 0..<60 {
                 group.addTask {
-                    var new = AppDatabase.NewStatus(accountID: alice.id, text: "post \(i)", contentHTML: "<p>post \(i)</p>",
+                    var new = NewStatus(accountID: alice.id, text: "post \(i)", contentHTML: "<p>post \(i)</p>",
                                                     visibility: .company, mentionedUsernames: [], tags: [])
                     if i == 30 { new.accountID = 42 } // violates the foreign key: only this one fails
                     return try? await fixture.database.createStatus(new)

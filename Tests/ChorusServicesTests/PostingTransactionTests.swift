@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusServices
-@testable import ChorusStore
+import ChorusStore
+@testable import ChorusStoreSQLite
 import ChorusTestSupport
 import Foundation
 import GRDB
@@ -13,12 +14,12 @@ struct PostingTransactionTests {
     /// production (an in-memory database serializes them behind it).
     struct FileChorus {
         let path: String
-        let database: AppDatabase
+        let database: SQLiteDatabase
         let services: Services
 
         init() throws {
             path = FileManager.default.temporaryDirectory.appendingPathComponent("posting-\(UUID().uuidString).sqlite").path
-            database = try AppDatabase.open(path: path)
+            database = try SQLiteDatabase.open(path: path)
             services = Services(config: ChorusConfig(baseURL: TestFixture.baseURL), database: database,
                                 hasher: Argon2Hasher(memoryKiB: 64, iterations: 1))
         }
@@ -36,7 +37,7 @@ struct PostingTransactionTests {
     /// Holds the writer, waits until a post is queued behind it, commits
     /// `change` and lets the post run: whatever the posting service read
     /// before it queued, the change lands between that and the post's write.
-    func whileThePostWaits(_ database: AppDatabase, change sql: String, _ arguments: StatementArguments,
+    func whileThePostWaits(_ database: SQLiteDatabase, change sql: String, _ arguments: StatementArguments,
                            post: @escaping @Sendable () async throws -> Void) async throws {
         let holding = Flag()
         let holder = Task {
@@ -60,11 +61,11 @@ struct PostingTransactionTests {
 
     /// A post as the service would hand it to the store.
     func newStatus(_ author: AccountRecord, _ text: String, teamID: Int64? = nil, inReplyToID: Int64? = nil,
-                   quoteOfID: Int64? = nil, kind: PostKind = .status) throws -> AppDatabase.NewStatus {
+                   quoteOfID: Int64? = nil, kind: PostKind = .status) throws -> NewStatus {
         let parsed = try PostText.validate(text)
         let renderer = HTMLRenderer(baseURL: TestFixture.baseURL)
         let segments = parsed.segments
-        var new = AppDatabase.NewStatus(accountID: author.id, text: parsed.text,
+        var new = NewStatus(accountID: author.id, text: parsed.text,
                                         contentHTML: renderer.render(segments, knownUsernames: Set(parsed.mentionedUsernames)),
                                         visibility: teamID == nil ? .company : .team, mentionedUsernames: parsed.mentionedUsernames,
                                         tags: parsed.hashtags)
@@ -185,9 +186,9 @@ struct PostingTransactionTests {
         _ = try await fixture.services.accounts.deactivate(accountID: gone.id, actor: nil)
         let vault = try await team(fixture.services, owner: lily, privacy: .private, members: [bob])
         let log = StatementLog()
-        try await fixture.database.writer.write { db in db.trace { log.append("\($0)") } }
+        try await #require(fixture.sqlite).writer.write { db in db.trace { log.append("\($0)") } }
         let id = try await fixture.database.createStatus(newStatus(lily, "@Bob @eve @gone @nobody 看一下", teamID: vault.id))
-        try await fixture.database.writer.write { db in db.trace(options: [], nil) }
+        try await #require(fixture.sqlite).writer.write { db in db.trace(options: [], nil) }
         // The team with the author's role, then all four names at once: two
         // reads of Chorus's own (SQLite's FTS5 reads its configuration too).
         let reads = log.statements.filter { $0.hasPrefix("SELECT") && !$0.contains("'main'.") }

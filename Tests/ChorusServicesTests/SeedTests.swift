@@ -1,6 +1,7 @@
 import ChorusCore
 import ChorusServices
-@testable import ChorusStore
+import ChorusStore
+@testable import ChorusStoreSQLite
 import GRDB
 import ChorusTestSupport
 import Foundation
@@ -32,7 +33,7 @@ struct SeedTests {
     @Test func homeTimelinesAgreeWithTheRulesWrittenAsOneQuery() async throws {
         let (path, _) = try seeded(seed: 3)
         defer { remove(path) }
-        let database = try AppDatabase.open(path: path)
+        let database = try SQLiteDatabase.open(path: path)
         let services = Services(config: ChorusConfig(baseURL: "http://127.0.0.1:8080"), database: database)
         let principal = try await services.oauth.authenticate(bearer: "bench-user-1")
         let reader = try #require(principal.account)

@@ -2,6 +2,7 @@ import ChorusCore
 import ChorusHTTP
 import ChorusServices
 import ChorusStore
+import ChorusStoreSQLite
 import Foundation
 import Logging
 
@@ -18,7 +19,7 @@ public struct TestFixture: Sendable {
                 retrySchedule: RetrySchedule = .standard, clock: any ChorusClock = SystemClock(),
                 hasher: any PasswordHasher = Argon2Hasher(memoryKiB: 64, iterations: 1),
                 configure: (inout ChorusConfig) -> Void = { _ in }) throws {
-        let database = try AppDatabase.inMemory(clock: clock)
+        let database = try SQLiteDatabase.inMemory(clock: clock)
         var config = ChorusConfig(baseURL: TestFixture.baseURL, hookRetrySchedule: retrySchedule)
         configure(&config)
         services = Services(config: config, database: database,
@@ -26,7 +27,10 @@ public struct TestFixture: Sendable {
                             transport: transport.map { transport in { _ in transport } })
     }
 
-    public var database: AppDatabase { services.database }
+    public var database: any ChorusDatabase { services.database }
+
+    /// The SQLite backend under this Chorus, for tests of SQLite itself.
+    public var sqlite: SQLiteDatabase? { services.database as? SQLiteDatabase }
 
     /// Creates an active person with the shared test password.
     @discardableResult

@@ -1,5 +1,5 @@
 /// The visibility rule for one post and one reader. The store's SQL filter
-/// (`AppDatabase.visibleToViewerSQL`) implements the same rule in a query;
+/// (`visibleToViewerSQL` in each backend) implements the same rule in a query;
 /// tests hold the two to each other.
 public enum StatusAccess {
     /// What the rule needs to know about a post.

@@ -41,7 +41,7 @@ public struct FeedEntry: Sendable {
 /// they mention. `belongs` puts the three together.
 ///
 /// The home merge (`HomeMerge`) applies it to the entries of V's sources;
-/// the live `user` stream (`AppDatabase.statusRouting`) to the readers of a
+/// the live `user` stream (`StatusStore.statusRouting`) to the readers of a
 /// new post's sources. (The merge also shows a reblog only once per page:
 /// that is about a page, not about one post.)
 public enum HomeTimelineRule {

@@ -4,7 +4,7 @@ import Foundation
 
 /// People: creating, finding, signing in, roles, deactivation and invites.
 public struct AccountService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let hasher: any PasswordHasher
     let limiter: LoginRateLimiter
     let hashGate: HashGate
@@ -13,7 +13,7 @@ public struct AccountService: Sendable {
     /// Streams end here when their tokens do.
     let streams: StreamHub
 
-    public init(database: AppDatabase, hasher: any PasswordHasher, limiter: LoginRateLimiter, hashGate: HashGate = HashGate(),
+    public init(database: any ChorusDatabase, hasher: any PasswordHasher, limiter: LoginRateLimiter, hashGate: HashGate = HashGate(),
                 config: ChorusConfig, clock: any ChorusClock, streams: StreamHub) {
         self.database = database
         self.hasher = hasher

@@ -3,9 +3,9 @@ import ChorusStore
 
 /// The follow graph. Following is immediate inside the company.
 public struct FollowService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
 
-    public init(database: AppDatabase) { self.database = database }
+    public init(database: any ChorusDatabase) { self.database = database }
 
     public func follow(_ targetID: Int64, by viewer: AccountRecord) async throws -> RelationshipRecord {
         guard targetID != viewer.id else { throw ChorusError.forbidden("You cannot follow yourself") }

@@ -44,7 +44,7 @@ public enum AppEventBody {
 /// its own team. Events the bot itself caused are not sent back to it.
 public struct AppEventDispatcher: Service {
     public static let cursorName = "apps"
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let statuses: StatusService
     let renderer: any AppPayloadRenderer
     let wakeup: Wakeup?
@@ -57,7 +57,7 @@ public struct AppEventDispatcher: Service {
         let state = Mutex<(cursor: Int64?, saved: ContinuousClock.Instant)>((nil, .now))
     }
 
-    public init(database: AppDatabase, statuses: StatusService, renderer: any AppPayloadRenderer, wakeup: Wakeup? = nil,
+    public init(database: any ChorusDatabase, statuses: StatusService, renderer: any AppPayloadRenderer, wakeup: Wakeup? = nil,
                 logger: Logger, interval: Duration = .milliseconds(100)) {
         self.database = database
         self.statuses = statuses

@@ -54,7 +54,7 @@ public struct AppChanges: Sendable {
 /// (`+Allowlist`), the posts apps make through incoming hooks
 /// (`+Incoming`) and the rules an install must satisfy (`+Rules`).
 public struct AppService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let statuses: StatusService
     let config: ChorusConfig
     let clock: any ChorusClock
@@ -65,7 +65,7 @@ public struct AppService: Sendable {
     /// Scopes an app may hold when the manifest names none.
     public static let defaultScopes = ["read", "write:statuses"]
 
-    public init(database: AppDatabase, statuses: StatusService, config: ChorusConfig, clock: any ChorusClock,
+    public init(database: any ChorusDatabase, statuses: StatusService, config: ChorusConfig, clock: any ChorusClock,
                 policy: OutboundPolicy, transport: any WebhookTransport,
                 incomingLimiter: SlidingWindowLimiter = SlidingWindowLimiter(limit: 60, window: 60)) {
         self.database = database

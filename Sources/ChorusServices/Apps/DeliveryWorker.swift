@@ -58,7 +58,7 @@ public actor Wakeup {
 /// flight; one left by a worker that died is taken again when its lease
 /// runs out, and one that is due later simply waits in the database.
 public struct DeliveryWorker: Service {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let transport: any WebhookTransport
     let schedule: RetrySchedule
     let timeout: Duration
@@ -69,7 +69,7 @@ public struct DeliveryWorker: Service {
     let idle: Duration
     let clock: any ChorusClock
 
-    public init(database: AppDatabase, transport: any WebhookTransport, schedule: RetrySchedule, timeout: Duration = .seconds(10),
+    public init(database: any ChorusDatabase, transport: any WebhookTransport, schedule: RetrySchedule, timeout: Duration = .seconds(10),
                 wakeup: Wakeup, logger: Logger, concurrency: Int = 32, perApp: Int = 4, idle: Duration = .milliseconds(250),
                 clock: any ChorusClock = SystemClock()) {
         self.clock = clock

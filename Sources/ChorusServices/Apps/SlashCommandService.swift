@@ -25,7 +25,7 @@ public struct CommandAnswer: Sendable {
 /// signed `command.invoked` request, and the app's answer is shown to the
 /// caller or posted by its bot. The text itself is never published.
 public struct SlashCommandService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let statuses: StatusService
     let transport: any WebhookTransport
     let renderer: any AppPayloadRenderer

@@ -7,7 +7,7 @@ import Foundation
 /// codes (with PKCE), the `authorization_code`, `password` and
 /// `client_credentials` grants, revocation, and bearer-token checks.
 public struct OAuthService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let accounts: AccountService
     let clock: any ChorusClock
     /// A revoked token's open streams end here at once; other nodes end
@@ -16,7 +16,7 @@ public struct OAuthService: Sendable {
     /// How long web sessions last.
     let sessionPolicy: SessionPolicy
 
-    public init(database: AppDatabase, accounts: AccountService, clock: any ChorusClock, streams: StreamHub, sessionPolicy: SessionPolicy) {
+    public init(database: any ChorusDatabase, accounts: AccountService, clock: any ChorusClock, streams: StreamHub, sessionPolicy: SessionPolicy) {
         self.database = database
         self.accounts = accounts
         self.clock = clock

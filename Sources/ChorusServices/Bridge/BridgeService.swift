@@ -5,12 +5,12 @@ import Foundation
 /// The brand bridge: channels (administrators), nominations (anyone),
 /// review (editors), retraction, the leak guard, the Atom feeds.
 public struct BridgeService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let config: ChorusConfig
     let clock: any ChorusClock
     let transport: any WebhookTransport
 
-    public init(database: AppDatabase, config: ChorusConfig, clock: any ChorusClock, transport: any WebhookTransport) {
+    public init(database: any ChorusDatabase, config: ChorusConfig, clock: any ChorusClock, transport: any WebhookTransport) {
         self.database = database
         self.config = config
         self.clock = clock

@@ -19,7 +19,7 @@ import ServiceLifecycle
 /// own posts. How each kind of channel is called lives in its adapter
 /// (`Channels/`); the worker only claims, attempts and records.
 public struct BridgeWorker: Service {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let clock: any ChorusClock
     let logger: Logger
     let timeout: Duration
@@ -31,7 +31,7 @@ public struct BridgeWorker: Service {
     let delivery: ChannelDelivery
     let adapters: BrandChannelAdapters
 
-    public init(database: AppDatabase, transport: any WebhookTransport, config: ChorusConfig, clock: any ChorusClock = SystemClock(),
+    public init(database: any ChorusDatabase, transport: any WebhookTransport, config: ChorusConfig, clock: any ChorusClock = SystemClock(),
                 logger: Logger, timeout: Duration = .seconds(10), idle: Duration = .milliseconds(250), crashAfterExternalCall: Bool = false) {
         self.database = database
         self.clock = clock

@@ -7,11 +7,11 @@ import Synchronization
 /// the counts are made at most once a minute, in the background, and the
 /// last ones answered meanwhile.
 public final class InstanceStats: Sendable {
-    private let database: AppDatabase
+    private let database: any ChorusDatabase
     private let state = Mutex<(value: (users: Int, statuses: Int)?, made: ContinuousClock.Instant, refreshing: Bool)>((nil, .now, false))
     static let maxAge: Duration = .seconds(60)
 
-    public init(database: AppDatabase) { self.database = database }
+    public init(database: any ChorusDatabase) { self.database = database }
 
     /// The active people and the posts, at most a minute old.
     public func current() async throws -> (users: Int, statuses: Int) {

@@ -3,12 +3,12 @@ import ChorusStore
 
 /// A person's notifications: mention, favourite, reblog, follow, quote.
 public struct NotificationService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
 
     /// `status` is a team announcement (Mastodon's "someone posted" notification).
     public static let types: Set<String> = ["mention", "favourite", "reblog", "follow", "quote", "status"]
 
-    public init(database: AppDatabase) { self.database = database }
+    public init(database: any ChorusDatabase) { self.database = database }
 
     public func list(viewer: AccountRecord, page: Page, types: [String], excludeTypes: [String]) async throws -> [HydratedNotification] {
         try await database.notifications(viewerID: viewer.id, page: page, types: types, excludeTypes: excludeTypes)

@@ -3,9 +3,9 @@ import ChorusStore
 
 /// Search over people, hashtags and posts, respecting visibility.
 public struct SearchService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
 
-    public init(database: AppDatabase) { self.database = database }
+    public init(database: any ChorusDatabase) { self.database = database }
 
     /// What `/api/v2/search` returns.
     public struct Results: Sendable {

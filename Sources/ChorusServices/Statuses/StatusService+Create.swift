@@ -47,7 +47,7 @@ extension StatusService {
         let renderer = HTMLRenderer(baseURL: config.baseURL)
         let segments = parsed.segments
         let mentioned = parsed.mentionedUsernames
-        var new = AppDatabase.NewStatus(accountID: author.id, text: parsed.text,
+        var new = NewStatus(accountID: author.id, text: parsed.text,
                                         contentHTML: renderer.render(segments, knownUsernames: Set(mentioned)),
                                         visibility: visibility, mentionedUsernames: mentioned, tags: parsed.hashtags)
         new.renderHTML = { known in renderer.render(segments, knownUsernames: known) }

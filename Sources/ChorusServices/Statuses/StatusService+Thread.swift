@@ -29,7 +29,7 @@ extension StatusService {
     }
 }
 
-extension AppDatabase {
+extension ChorusDatabase {
     /// The post as the rules see it, its neighbours looked up (whatever the
     /// reader may see of them: a gone neighbour stands in nobody's way).
     func ruleFacts(of status: StatusRecord) async throws -> PostRules.Facts {

@@ -5,12 +5,12 @@ import Foundation
 /// Posting (`StatusService+Create.swift`), deleting, favouriting,
 /// reblogging and reading threads.
 public struct StatusService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let config: ChorusConfig
     /// Posts per account in a sliding window (a runaway script or bot).
     let postLimiter: SlidingWindowLimiter
 
-    public init(database: AppDatabase, config: ChorusConfig) {
+    public init(database: any ChorusDatabase, config: ChorusConfig) {
         self.database = database
         self.config = config
         self.postLimiter = SlidingWindowLimiter(limit: config.postLimit.count, window: config.postLimit.window)

@@ -8,13 +8,13 @@ import ServiceLifecycle
 /// newest event; durable consumers keep their own cursors. It also does the
 /// housekeeping: pruning old events, idempotency keys and expired sessions.
 public struct OutboxRelay: Service {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let hub: StreamHub
     let logger: Logger
     let interval: Duration
     let sessionPolicy: SessionPolicy
 
-    public init(database: AppDatabase, hub: StreamHub, logger: Logger, interval: Duration = .milliseconds(100),
+    public init(database: any ChorusDatabase, hub: StreamHub, logger: Logger, interval: Duration = .milliseconds(100),
                 sessionPolicy: SessionPolicy = SessionPolicy()) {
         self.database = database
         self.hub = hub

@@ -102,7 +102,7 @@ public final class StreamHub: Sendable {
     }
 
     /// Routes one outbox event.
-    func route(_ event: OutboxEvent, database: AppDatabase) async throws {
+    func route(_ event: OutboxEvent, database: any ChorusDatabase) async throws {
         // Nobody listening: nothing to look up (posting at full speed makes thousands of events a second).
         guard count > 0 else { return }
         guard let data = event.payload.data(using: .utf8),

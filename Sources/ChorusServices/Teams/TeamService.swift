@@ -6,10 +6,10 @@ import Foundation
 /// A private team is invisible (404) to everyone who is not a member,
 /// company administrators included.
 public struct TeamService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let clock: any ChorusClock
 
-    public init(database: AppDatabase, clock: any ChorusClock) {
+    public init(database: any ChorusDatabase, clock: any ChorusClock) {
         self.database = database
         self.clock = clock
     }

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// ones instead of each loading a few hundred sources from disk. Requests
 /// are answered meanwhile (a source not loaded yet is loaded on demand).
 public struct HomeFeedWarmer: Service {
-    let database: AppDatabase
+    let database: any ChorusDatabase
     let logger: Logger
 
     public func run() async throws {

@@ -3,9 +3,9 @@ import ChorusStore
 
 /// The feeds: home, company, hashtag, an account's posts, favourites.
 public struct TimelineService: Sendable {
-    let database: AppDatabase
+    let database: any ChorusDatabase
 
-    public init(database: AppDatabase) { self.database = database }
+    public init(database: any ChorusDatabase) { self.database = database }
 
     public func home(viewer: AccountRecord, page: Page) async throws -> [HydratedStatus] {
         try await database.homeTimeline(viewerID: viewer.id, page: page)

@@ -1,13 +1,8 @@
 import ChorusCore
 import Foundation
-import GRDB
 
 /// An employee or app bot account.
-public struct AccountRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "accounts"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct AccountRecord: Codable, Sendable, Equatable {
     public var id: Int64
     public var username: String
     public var displayName: String
@@ -24,15 +19,10 @@ public struct AccountRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var statusesCount: Int
     public var lastStatusAt: Date?
 
-    public enum Columns {
-        public static let id = Column("id")
-        public static let username = Column("username")
-        public static let email = Column("email")
-        public static let isActive = Column("is_active")
-    }
-
-    public init(id: Int64, username: String, displayName: String, email: String?, note: String = "", role: Role,
-                passwordHash: String?, isBot: Bool = false, isActive: Bool = true, locale: String? = nil, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64, username: String, displayName: String, email: String?, note: String, role: Role,
+                passwordHash: String?, isBot: Bool, isActive: Bool, locale: String?, createdAt: Date, followersCount: Int,
+                followingCount: Int, statusesCount: Int, lastStatusAt: Date?) {
         self.id = id
         self.username = username
         self.displayName = displayName
@@ -44,9 +34,16 @@ public struct AccountRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
         self.isActive = isActive
         self.locale = locale
         self.createdAt = createdAt
-        self.followersCount = 0
-        self.followingCount = 0
-        self.statusesCount = 0
-        self.lastStatusAt = nil
+        self.followersCount = followersCount
+        self.followingCount = followingCount
+        self.statusesCount = statusesCount
+        self.lastStatusAt = lastStatusAt
+    }
+
+    public init(id: Int64, username: String, displayName: String, email: String?, note: String = "", role: Role,
+                passwordHash: String?, isBot: Bool = false, isActive: Bool = true, locale: String? = nil, createdAt: Date) {
+        self.init(id: id, username: username, displayName: displayName, email: email, note: note, role: role,
+                  passwordHash: passwordHash, isBot: isBot, isActive: isActive, locale: locale, createdAt: createdAt,
+                  followersCount: 0, followingCount: 0, statusesCount: 0, lastStatusAt: nil)
     }
 }

@@ -1,12 +1,7 @@
 import Foundation
-import GRDB
 
 /// An installed app: its bot, its subscription and its secrets.
-public struct AppRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "apps"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct AppRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var name: String
     public var description: String
@@ -26,23 +21,40 @@ public struct AppRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(name: String, description: String, botAccountId: Int64, teamId: Int64?, installedBy: Int64, scopes: String,
-                webhookUrl: String?, events: [String], webhookSecret: String, incomingHash: String?, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, name: String, description: String, botAccountId: Int64, teamId: Int64?, installedBy: Int64,
+                tokenId: Int64?, scopes: String, webhookUrl: String?, events: String, webhookSecret: String,
+                previousSecret: String?, previousExpiresAt: Date?, disabledAt: Date?, disabledReason: String?,
+                incomingHash: String?, createdAt: Date, updatedAt: Date) {
+        self.id = id
         self.name = name
         self.description = description
         self.botAccountId = botAccountId
         self.teamId = teamId
         self.installedBy = installedBy
+        self.tokenId = tokenId
         self.scopes = scopes
         self.webhookUrl = webhookUrl
-        self.events = events.joined(separator: " ")
+        self.events = events
         self.webhookSecret = webhookSecret
+        self.previousSecret = previousSecret
+        self.previousExpiresAt = previousExpiresAt
+        self.disabledAt = disabledAt
+        self.disabledReason = disabledReason
         self.incomingHash = incomingHash
         self.createdAt = createdAt
-        self.updatedAt = createdAt
+        self.updatedAt = updatedAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    public init(name: String, description: String, botAccountId: Int64, teamId: Int64?, installedBy: Int64, scopes: String,
+                webhookUrl: String?, events: [String], webhookSecret: String, incomingHash: String?, createdAt: Date) {
+        self.init(id: nil, name: name, description: description, botAccountId: botAccountId, teamId: teamId,
+                  installedBy: installedBy, tokenId: nil, scopes: scopes, webhookUrl: webhookUrl,
+                  events: events.joined(separator: " "), webhookSecret: webhookSecret, previousSecret: nil,
+                  previousExpiresAt: nil, disabledAt: nil, disabledReason: nil, incomingHash: incomingHash, createdAt: createdAt,
+                  updatedAt: createdAt)
+    }
+
 
     /// The subscribed event types.
     public var eventList: [String] { events.split(separator: " ").map(String.init) }
@@ -58,11 +70,7 @@ public struct AppRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
 }
 
 /// A slash command an app answers.
-public struct AppCommandRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "app_commands"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct AppCommandRecord: Codable, Sendable, Equatable {
     public var appId: Int64
     public var name: String
     public var description: String
@@ -78,11 +86,7 @@ public struct AppCommandRecord: Codable, Sendable, Equatable, FetchableRecord, P
 }
 
 /// One event queued for one app, and how its delivery went.
-public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "app_deliveries"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct DeliveryRecord: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable {
         case pending, delivered, failed
     }
@@ -106,19 +110,34 @@ public struct DeliveryRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var statusId: Int64?
     public var teamId: Int64?
 
-    public init(appId: Int64, eventId: Int64?, messageId: String, eventType: String, body: String, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, appId: Int64, eventId: Int64?, messageId: String, eventType: String, body: String, state: State,
+                attempts: Int, lastStatus: Int?, lastError: String?, nextAttemptAt: Date?, leaseUntil: Date?, createdAt: Date,
+                deliveredAt: Date?, statusId: Int64?, teamId: Int64?) {
+        self.id = id
         self.appId = appId
         self.eventId = eventId
         self.messageId = messageId
         self.eventType = eventType
         self.body = body
-        self.state = .pending
-        self.attempts = 0
-        self.nextAttemptAt = createdAt
+        self.state = state
+        self.attempts = attempts
+        self.lastStatus = lastStatus
+        self.lastError = lastError
+        self.nextAttemptAt = nextAttemptAt
+        self.leaseUntil = leaseUntil
         self.createdAt = createdAt
+        self.deliveredAt = deliveredAt
+        self.statusId = statusId
+        self.teamId = teamId
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    public init(appId: Int64, eventId: Int64?, messageId: String, eventType: String, body: String, createdAt: Date) {
+        self.init(id: nil, appId: appId, eventId: eventId, messageId: messageId, eventType: eventType, body: body,
+                  state: .pending, attempts: 0, lastStatus: nil, lastError: nil, nextAttemptAt: createdAt, leaseUntil: nil,
+                  createdAt: createdAt, deliveredAt: nil, statusId: nil, teamId: nil)
+    }
+
 }
 
 /// A delivery ready to send: what to send and where, with the secrets that
@@ -130,6 +149,13 @@ public struct ClaimedDelivery: Sendable {
     /// Why it must not be sent after all (the bot lost sight of what it is
     /// about since it was queued), or nil.
     public var withheldReason: String?
+
+    public init(delivery: DeliveryRecord, url: String, secrets: [String], withheldReason: String?) {
+        self.delivery = delivery
+        self.url = url
+        self.secrets = secrets
+        self.withheldReason = withheldReason
+    }
 }
 
 /// What one attempt came to.

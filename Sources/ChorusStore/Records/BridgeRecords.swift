@@ -1,12 +1,7 @@
 import Foundation
-import GRDB
 
 /// An external channel the brand posts to.
-public struct BrandChannelRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "brand_channels"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct BrandChannelRecord: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case mastodon, webhook, atom
     }
@@ -28,29 +23,38 @@ public struct BrandChannelRecord: Codable, Sendable, Equatable, FetchableRecord,
     /// When an administrator disabled the channel; nil while it is enabled.
     public var disabledAt: Date?
 
-    public init(name: String, slug: String, kind: Kind, maxCharacters: Int, mentionsAsNames: Bool, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, name: String, slug: String, kind: Kind, maxCharacters: Int, mentionsAsNames: Bool, baseUrl: String?,
+                accessToken: String?, url: String?, secret: String?, createdAt: Date, updatedAt: Date, disabledAt: Date?) {
+        self.id = id
         self.name = name
         self.slug = slug
         self.kind = kind
         self.maxCharacters = maxCharacters
         self.mentionsAsNames = mentionsAsNames
+        self.baseUrl = baseUrl
+        self.accessToken = accessToken
+        self.url = url
+        self.secret = secret
         self.createdAt = createdAt
-        self.updatedAt = createdAt
+        self.updatedAt = updatedAt
+        self.disabledAt = disabledAt
+    }
+
+    public init(name: String, slug: String, kind: Kind, maxCharacters: Int, mentionsAsNames: Bool, createdAt: Date) {
+        self.init(id: nil, name: name, slug: slug, kind: kind, maxCharacters: maxCharacters, mentionsAsNames: mentionsAsNames,
+                  baseUrl: nil, accessToken: nil, url: nil, secret: nil, createdAt: createdAt, updatedAt: createdAt,
+                  disabledAt: nil)
     }
 
     /// A disabled channel takes no nominations or approvals, holds its
     /// approved exports and has no feed; its retractions still run.
     public var isDisabled: Bool { disabledAt != nil }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A post proposed for the brand channels.
-public struct NominationRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "brand_nominations"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct NominationRecord: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable {
         case pending, approved, rejected, retracted
     }
@@ -69,25 +73,32 @@ public struct NominationRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var publishAt: Date?
     public var createdAt: Date
 
-    public init(statusId: Int64, authorId: Int64, nominatedBy: Int64, note: String, text: String, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, statusId: Int64, authorId: Int64, nominatedBy: Int64, note: String, text: String, state: State,
+                reviewedBy: Int64?, reviewReason: String?, reviewedAt: Date?, publishAt: Date?, createdAt: Date) {
+        self.id = id
         self.statusId = statusId
         self.authorId = authorId
         self.nominatedBy = nominatedBy
         self.note = note
         self.text = text
-        self.state = .pending
+        self.state = state
+        self.reviewedBy = reviewedBy
+        self.reviewReason = reviewReason
+        self.reviewedAt = reviewedAt
+        self.publishAt = publishAt
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    public init(statusId: Int64, authorId: Int64, nominatedBy: Int64, note: String, text: String, createdAt: Date) {
+        self.init(id: nil, statusId: statusId, authorId: authorId, nominatedBy: nominatedBy, note: note, text: text,
+                  state: .pending, reviewedBy: nil, reviewReason: nil, reviewedAt: nil, publishAt: nil, createdAt: createdAt)
+    }
+
 }
 
 /// One approved post on its way to (or on) one channel.
-public struct ExportRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "brand_exports"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct ExportRecord: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable {
         /// Waiting to be published (at `next_attempt_at`).
         case pending
@@ -117,15 +128,31 @@ public struct ExportRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var retractedAt: Date?
     public var createdAt: Date
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, nominationId: Int64, channelId: Int64, text: String, idempotencyKey: String, state: State,
+                attempts: Int, lastError: String?, nextAttemptAt: Date, leaseUntil: Date?, externalId: String?,
+                externalUrl: String?, publishedAt: Date?, retractedAt: Date?, createdAt: Date) {
+        self.id = id
+        self.nominationId = nominationId
+        self.channelId = channelId
+        self.text = text
+        self.idempotencyKey = idempotencyKey
+        self.state = state
+        self.attempts = attempts
+        self.lastError = lastError
+        self.nextAttemptAt = nextAttemptAt
+        self.leaseUntil = leaseUntil
+        self.externalId = externalId
+        self.externalUrl = externalUrl
+        self.publishedAt = publishedAt
+        self.retractedAt = retractedAt
+        self.createdAt = createdAt
+    }
+
 }
 
 /// A leak-guard rule as stored.
-public struct LeakRuleRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "leak_rules"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct LeakRuleRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var kind: String
     public var value: String
@@ -133,7 +160,9 @@ public struct LeakRuleRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var createdBy: Int64
     public var createdAt: Date
 
-    public init(kind: String, value: String, note: String, createdBy: Int64, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, kind: String, value: String, note: String, createdBy: Int64, createdAt: Date) {
+        self.id = id
         self.kind = kind
         self.value = value
         self.note = note
@@ -141,7 +170,10 @@ public struct LeakRuleRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    public init(kind: String, value: String, note: String, createdBy: Int64, createdAt: Date) {
+        self.init(id: nil, kind: kind, value: value, note: note, createdBy: createdBy, createdAt: createdAt)
+    }
+
 }
 
 /// A nomination with its channels and exports.
@@ -149,12 +181,23 @@ public struct NominationView: Sendable {
     public var nomination: NominationRecord
     public var channelIDs: [Int64]
     public var exports: [ExportRecord]
+
+    public init(nomination: NominationRecord, channelIDs: [Int64], exports: [ExportRecord]) {
+        self.nomination = nomination
+        self.channelIDs = channelIDs
+        self.exports = exports
+    }
 }
 
 /// An export ready to send, with its channel.
 public struct ClaimedExport: Sendable {
     public var export: ExportRecord
     public var channel: BrandChannelRecord
+
+    public init(export: ExportRecord, channel: BrandChannelRecord) {
+        self.export = export
+        self.channel = channel
+    }
 }
 
 /// What one attempt at an export (or its retraction) came to.

@@ -1,12 +1,7 @@
 import Foundation
-import GRDB
 
 /// A registered OAuth client application.
-public struct OAuthAppRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "oauth_apps"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct OAuthAppRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var name: String
     public var website: String?
@@ -18,8 +13,10 @@ public struct OAuthAppRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var ownerAccountId: Int64?
     public var createdAt: Date
 
-    public init(name: String, website: String?, redirectUris: String, scopes: String, clientId: String,
-                clientSecretHash: String, ownerAccountId: Int64? = nil, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, name: String, website: String?, redirectUris: String, scopes: String, clientId: String,
+                clientSecretHash: String, ownerAccountId: Int64?, createdAt: Date) {
+        self.id = id
         self.name = name
         self.website = website
         self.redirectUris = redirectUris
@@ -30,17 +27,18 @@ public struct OAuthAppRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
         self.createdAt = createdAt
     }
 
+    public init(name: String, website: String?, redirectUris: String, scopes: String, clientId: String,
+                clientSecretHash: String, ownerAccountId: Int64? = nil, createdAt: Date) {
+        self.init(id: nil, name: name, website: website, redirectUris: redirectUris, scopes: scopes, clientId: clientId,
+                  clientSecretHash: clientSecretHash, ownerAccountId: ownerAccountId, createdAt: createdAt)
+    }
+
     public var redirectURIList: [String] { redirectUris.split(separator: "\n").map(String.init) }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A one-time authorization code (stored as a hash).
-public struct OAuthCodeRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "oauth_codes"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct OAuthCodeRecord: Codable, Sendable {
     public var codeHash: String
     public var appId: Int64
     public var accountId: Int64
@@ -49,7 +47,8 @@ public struct OAuthCodeRecord: Codable, Sendable, FetchableRecord, PersistableRe
     public var codeChallenge: String?
     public var expiresAt: Date
 
-    public init(codeHash: String, appId: Int64, accountId: Int64, scopes: String, redirectUri: String, codeChallenge: String?, expiresAt: Date) {
+    public init(codeHash: String, appId: Int64, accountId: Int64, scopes: String, redirectUri: String, codeChallenge: String?,
+                expiresAt: Date) {
         self.codeHash = codeHash
         self.appId = appId
         self.accountId = accountId
@@ -61,11 +60,7 @@ public struct OAuthCodeRecord: Codable, Sendable, FetchableRecord, PersistableRe
 }
 
 /// A bearer token or web session (stored as a hash).
-public struct AccessTokenRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "access_tokens"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct AccessTokenRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var tokenHash: String
     public var kind: String
@@ -81,25 +76,32 @@ public struct AccessTokenRecord: Codable, Sendable, Equatable, FetchableRecord, 
     /// A web session's client address, as last seen.
     public var ip: String?
 
-    public init(tokenHash: String, kind: String = "oauth", appId: Int64?, accountId: Int64?, scopes: String, createdAt: Date, teamId: Int64? = nil) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, tokenHash: String, kind: String, appId: Int64?, accountId: Int64?, scopes: String, createdAt: Date,
+                lastUsedAt: Date?, teamId: Int64?, userAgent: String?, ip: String?) {
+        self.id = id
         self.tokenHash = tokenHash
         self.kind = kind
         self.appId = appId
         self.accountId = accountId
         self.scopes = scopes
         self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
         self.teamId = teamId
+        self.userAgent = userAgent
+        self.ip = ip
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    public init(tokenHash: String, kind: String = "oauth", appId: Int64?, accountId: Int64?, scopes: String, createdAt: Date,
+                teamId: Int64? = nil) {
+        self.init(id: nil, tokenHash: tokenHash, kind: kind, appId: appId, accountId: accountId, scopes: scopes,
+                  createdAt: createdAt, lastUsedAt: nil, teamId: teamId, userAgent: nil, ip: nil)
+    }
+
 }
 
 /// A one-time invitation to join the company network.
-public struct InviteRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "invites"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct InviteRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var tokenHash: String
     public var role: String
@@ -110,14 +112,23 @@ public struct InviteRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var usedAt: Date?
     public var usedBy: Int64?
 
-    public init(tokenHash: String, role: String, email: String?, createdBy: Int64, createdAt: Date, expiresAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, tokenHash: String, role: String, email: String?, createdBy: Int64, createdAt: Date, expiresAt: Date,
+                usedAt: Date?, usedBy: Int64?) {
+        self.id = id
         self.tokenHash = tokenHash
         self.role = role
         self.email = email
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.usedAt = usedAt
+        self.usedBy = usedBy
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    public init(tokenHash: String, role: String, email: String?, createdBy: Int64, createdAt: Date, expiresAt: Date) {
+        self.init(id: nil, tokenHash: tokenHash, role: role, email: email, createdBy: createdBy, createdAt: createdAt,
+                  expiresAt: expiresAt, usedAt: nil, usedBy: nil)
+    }
+
 }

@@ -1,13 +1,8 @@
 import ChorusCore
 import Foundation
-import GRDB
 
 /// A post (or a reblog, which points at the post it shares).
-public struct StatusRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "statuses"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct StatusRecord: Codable, Sendable, Equatable {
     public var id: Int64
     public var accountId: Int64
     public var text: String
@@ -33,11 +28,11 @@ public struct StatusRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     /// For a question: the reply chosen as its best answer.
     public var bestAnswerId: Int64?
 
-    public init(id: Int64, accountId: Int64, text: String, contentHtml: String, visibility: Visibility,
-                spoilerText: String = "", sensitive: Bool = false, language: String? = nil,
-                inReplyToId: Int64? = nil, inReplyToAccountId: Int64? = nil, reblogOfId: Int64? = nil,
-                quoteOfId: Int64? = nil, applicationName: String? = nil, teamId: Int64? = nil, kind: PostKind = .status,
-                createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64, accountId: Int64, text: String, contentHtml: String, visibility: Visibility, spoilerText: String,
+                sensitive: Bool, language: String?, inReplyToId: Int64?, inReplyToAccountId: Int64?, reblogOfId: Int64?,
+                quoteOfId: Int64?, applicationName: String?, createdAt: Date, editedAt: Date?, repliesCount: Int,
+                reblogsCount: Int, favouritesCount: Int, quotesCount: Int, teamId: Int64?, kind: PostKind, bestAnswerId: Int64?) {
         self.id = id
         self.accountId = accountId
         self.text = text
@@ -52,23 +47,31 @@ public struct StatusRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
         self.quoteOfId = quoteOfId
         self.applicationName = applicationName
         self.createdAt = createdAt
-        self.editedAt = nil
-        self.repliesCount = 0
-        self.reblogsCount = 0
-        self.favouritesCount = 0
-        self.quotesCount = 0
+        self.editedAt = editedAt
+        self.repliesCount = repliesCount
+        self.reblogsCount = reblogsCount
+        self.favouritesCount = favouritesCount
+        self.quotesCount = quotesCount
         self.teamId = teamId
         self.kind = kind
-        self.bestAnswerId = nil
+        self.bestAnswerId = bestAnswerId
+    }
+
+    public init(id: Int64, accountId: Int64, text: String, contentHtml: String, visibility: Visibility,
+                spoilerText: String = "", sensitive: Bool = false, language: String? = nil,
+                inReplyToId: Int64? = nil, inReplyToAccountId: Int64? = nil, reblogOfId: Int64? = nil,
+                quoteOfId: Int64? = nil, applicationName: String? = nil, teamId: Int64? = nil, kind: PostKind = .status,
+                createdAt: Date) {
+        self.init(id: id, accountId: accountId, text: text, contentHtml: contentHtml, visibility: visibility,
+                  spoilerText: spoilerText, sensitive: sensitive, language: language, inReplyToId: inReplyToId,
+                  inReplyToAccountId: inReplyToAccountId, reblogOfId: reblogOfId, quoteOfId: quoteOfId,
+                  applicationName: applicationName, createdAt: createdAt, editedAt: nil, repliesCount: 0, reblogsCount: 0,
+                  favouritesCount: 0, quotesCount: 0, teamId: teamId, kind: kind, bestAnswerId: nil)
     }
 }
 
 /// A notification for one account.
-public struct NotificationRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "notifications"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct NotificationRecord: Codable, Sendable, Equatable {
     public var id: Int64
     public var accountId: Int64
     public var type: String
@@ -77,41 +80,46 @@ public struct NotificationRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var createdAt: Date
     public var readAt: Date?
 
-    public init(id: Int64, accountId: Int64, type: String, fromAccountId: Int64, statusId: Int64?, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64, accountId: Int64, type: String, fromAccountId: Int64, statusId: Int64?, createdAt: Date, readAt: Date?) {
         self.id = id
         self.accountId = accountId
         self.type = type
         self.fromAccountId = fromAccountId
         self.statusId = statusId
         self.createdAt = createdAt
+        self.readAt = readAt
+    }
+
+    public init(id: Int64, accountId: Int64, type: String, fromAccountId: Int64, statusId: Int64?, createdAt: Date) {
+        self.init(id: id, accountId: accountId, type: type, fromAccountId: fromAccountId, statusId: statusId,
+                  createdAt: createdAt, readAt: nil)
     }
 }
 
 /// A row of the outbox: a domain event written with the change it describes.
-public struct OutboxEvent: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "outbox"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct OutboxEvent: Codable, Sendable, Equatable {
     public var id: Int64?
     public var type: String
     /// JSON object.
     public var payload: String
     public var createdAt: Date
 
-    public init(type: String, payload: String, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, type: String, payload: String, createdAt: Date) {
+        self.id = id
         self.type = type
         self.payload = payload
         self.createdAt = createdAt
     }
+
+    public init(type: String, payload: String, createdAt: Date) {
+        self.init(id: nil, type: type, payload: payload, createdAt: createdAt)
+    }
 }
 
 /// One entry of the audit log.
-public struct AuditRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "audit_log"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct AuditRecord: Codable, Sendable, Equatable {
     public var id: Int64?
     public var actorId: Int64?
     public var action: String
@@ -120,12 +128,18 @@ public struct AuditRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public var ip: String?
     public var createdAt: Date
 
-    public init(actorId: Int64?, action: String, subject: String?, detail: String = "{}", ip: String? = nil, createdAt: Date) {
+    /// Every stored field, as a backend reads them back.
+    public init(id: Int64?, actorId: Int64?, action: String, subject: String?, detail: String, ip: String?, createdAt: Date) {
+        self.id = id
         self.actorId = actorId
         self.action = action
         self.subject = subject
         self.detail = detail
         self.ip = ip
         self.createdAt = createdAt
+    }
+
+    public init(actorId: Int64?, action: String, subject: String?, detail: String = "{}", ip: String? = nil, createdAt: Date) {
+        self.init(id: nil, actorId: actorId, action: action, subject: subject, detail: detail, ip: ip, createdAt: createdAt)
     }
 }

@@ -1,13 +1,8 @@
 import ChorusCore
 import Foundation
-import GRDB
 
 /// A team: a feed, its members and their roles.
-public struct TeamRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "teams"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
+public struct TeamRecord: Codable, Sendable, Equatable {
     public var id: Int64
     public var name: String
     public var slug: String
@@ -19,18 +14,25 @@ public struct TeamRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var createdAt: Date
     public var archivedAt: Date?
 
+    /// Every stored field, as a backend reads them back.
     public init(id: Int64, name: String, slug: String, description: String, privacy: TeamPrivacy, joinPolicy: TeamJoinPolicy,
-                createdBy: Int64?, createdAt: Date) {
+                membersCount: Int, createdBy: Int64?, createdAt: Date, archivedAt: Date?) {
         self.id = id
         self.name = name
         self.slug = slug
         self.description = description
         self.privacy = privacy
         self.joinPolicy = joinPolicy
-        self.membersCount = 0
+        self.membersCount = membersCount
         self.createdBy = createdBy
         self.createdAt = createdAt
-        self.archivedAt = nil
+        self.archivedAt = archivedAt
+    }
+
+    public init(id: Int64, name: String, slug: String, description: String, privacy: TeamPrivacy, joinPolicy: TeamJoinPolicy,
+                createdBy: Int64?, createdAt: Date) {
+        self.init(id: id, name: name, slug: slug, description: description, privacy: privacy, joinPolicy: joinPolicy,
+                  membersCount: 0, createdBy: createdBy, createdAt: createdAt, archivedAt: nil)
     }
 
     public var isArchived: Bool { archivedAt != nil }
