@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         /// argon2id password hashing from Debian's libargon2.
@@ -41,7 +42,7 @@ let package = Package(
         .target(
             name: "ChorusMigrations",
             path: "Migrations",
-            resources: [.copy("sql")],
+            resources: [.copy("sql"), .copy("postgres")],
             swiftSettings: swiftSettings
         ),
         /// The storage seam: one protocol per area and the plain records they
@@ -59,6 +60,18 @@ let package = Package(
                 "ChorusStore",
                 "ChorusMigrations",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The backend for many nodes: PostgreSQL through PostgresNIO (no ORM).
+        .target(
+            name: "ChorusStorePostgres",
+            dependencies: [
+                "ChorusCore",
+                "ChorusStore",
+                "ChorusMigrations",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -116,6 +129,7 @@ let package = Package(
                 "ChorusServices",
                 "ChorusStore",
                 "ChorusStoreSQLite",
+                "ChorusStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +140,7 @@ let package = Package(
         .target(
             name: "ChorusTestSupport",
             dependencies: [
-                "ChorusCore", "ChorusStore", "ChorusStoreSQLite", "ChorusServices", "ChorusHTTP",
+                "ChorusCore", "ChorusStore", "ChorusStoreSQLite", "ChorusStorePostgres", "ChorusServices", "ChorusHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -12,7 +12,7 @@ struct APIContractTests {
     // MARK: Tests
 
     @Test func instanceAnswersAnonymouslyWithAndWithoutTrailingSlash() async throws {
-        let api = TestAPI(try TestFixture())
+        let api = TestAPI(try await TestFixture())
         try await api.run { client in
             for path in ["/api/v1/instance", "/api/v1/instance/"] {
                 let response = try await client.call(.get, path)
@@ -30,7 +30,7 @@ struct APIContractTests {
     }
 
     @Test func signedInInstanceHasCountsMadeOnceAndReused() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         _ = try await fixture.post(alice, "one")
         let token = try await fixture.token(for: alice)
@@ -46,7 +46,7 @@ struct APIContractTests {
     }
 
     @Test func anonymousCallsToInternalRoutesGet401() async throws {
-        let api = TestAPI(try TestFixture())
+        let api = TestAPI(try await TestFixture())
         try await api.run { client in
             for path in ["/api/v1/timelines/home", "/api/v1/timelines/public", "/api/v1/accounts/1", "/api/v1/statuses/1",
                          "/api/v2/search?q=x", "/api/v1/notifications", "/api/v1/streaming/public", "/api/v1/chorus/audit"] {
@@ -60,7 +60,7 @@ struct APIContractTests {
     }
 
     @Test func badInputGetsClearErrors() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         let api = TestAPI(fixture)
@@ -91,7 +91,7 @@ struct APIContractTests {
     }
 
     @Test func hiddenPostsAre404NotForbidden() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let eve = try await fixture.user("eve")
         let hidden = try await fixture.post(alice, "followers only", visibility: .followers)
@@ -110,7 +110,7 @@ struct APIContractTests {
     }
 
     @Test func scopesAreEnforced() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let readOnly = try await fixture.token(for: alice, scopes: "read")
         try await TestAPI(fixture).run { client in
@@ -122,7 +122,7 @@ struct APIContractTests {
     }
 
     @Test func postsWithIdempotencyKeyAndPaginatesWithLinkHeader() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         try await TestAPI(fixture).run { client in
@@ -142,7 +142,7 @@ struct APIContractTests {
     }
 
     @Test func securityHeadersOnEveryAnswer() async throws {
-        try await TestAPI(try TestFixture()).run { client in
+        try await TestAPI(try await TestFixture()).run { client in
             let response = try await client.call(.get, "/api/v1/instance")
             #expect(response.headers[.init("X-Content-Type-Options")!] == "nosniff")
             #expect(response.headers[.contentSecurityPolicy] != nil)
@@ -153,7 +153,7 @@ struct APIContractTests {
 @Suite("HTTP: parameters as Mastodon clients encode them")
 struct ParameterEncodingTests {
     @Test func decodesPlusAsSpaceAndBracketedKeys() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let carol = try await fixture.user("carol")

@@ -33,7 +33,7 @@ extension WebPagesTests {
     // MARK: Tests
 
     @Test func anAdministratorInstallsFromAManifestAndSeesItsSecretsOnce() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         _ = try await fixture.user("admin", role: .admin)
         try await TestAPI(fixture).run { client in
             let cookie = try await signIn(client, "admin")
@@ -73,7 +73,7 @@ extension WebPagesTests {
     }
 
     @Test func anInvalidManifestShowsTheServicesReasonAndKeepsTheText() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         _ = try await fixture.user("admin", role: .admin)
         let team = try await fixture.services.teams.createTeam(by: try await fixture.user("olivia"), .init(name: "客服组", slug: "support"))
         try await TestAPI(fixture).run { client in
@@ -101,7 +101,7 @@ extension WebPagesTests {
     }
 
     @Test func aMemberCannotOpenTheInstallPageNorPostItsForm() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         _ = try await fixture.user("carol")
         try await TestAPI(fixture).run { client in
             let cookie = try await signIn(client, "carol")
@@ -115,7 +115,7 @@ extension WebPagesTests {
     }
 
     @Test func aTeamOwnerInstallsIntoTheirTeamFromItsAppsPage() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let owner = try await fixture.user("olivia")
         let member = try await fixture.user("mia")
         let team = try await fixture.services.teams.createTeam(by: owner, .init(name: "客服组", slug: "support", privacy: .private)).team
@@ -155,7 +155,7 @@ extension WebPagesTests {
     }
 
     @Test func aCompanyAdministratorWhoDoesNotRunTheTeamGetsNotFoundOnItsAppPages() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let owner = try await fixture.user("olivia")
         let admin = try await fixture.user("ada", role: .admin)
         for privacy in TeamPrivacy.allCases {
@@ -187,7 +187,7 @@ extension WebPagesTests {
     }
 
     @Test func rotatingShowsTheNewSecretAndUntilWhenTheOldOneSigns() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let old = try await fixture.services.apps.install(AppManifest(name: "巡检机器人", webhookURL: "https://hooks.example.com/x",
                                                                       events: ["post.created"]), by: admin)
@@ -214,7 +214,7 @@ extension WebPagesTests {
     }
 
     @Test func uninstallingNeedsTheBoxTickedThenRemovesTheAppAndSilencesItsBot() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let owner = try await fixture.user("olivia")
         let team = try await fixture.services.teams.createTeam(by: owner, .init(name: "客服组", slug: "support")).team
         let installation = try await fixture.services.apps.install(AppManifest(name: "FAQ", incoming: true, teamID: team.id), by: owner)
@@ -245,7 +245,7 @@ extension WebPagesTests {
 
     @Test func aDisabledEndpointIsReenabledFromItsPage() async throws {
         let transport = RecordingTransport()
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("admin", role: .admin)
         transport.script("https://hooks.example.com/gone", [.status(410)])
         let id = try await fixture.services.apps.install(AppManifest(name: "Gone", webhookURL: "https://hooks.example.com/gone",
@@ -265,7 +265,7 @@ extension WebPagesTests {
     }
 
     @Test func appFormsWithoutTheFormTokenAreRefused() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let owner = try await fixture.user("olivia")
         _ = try await fixture.services.teams.createTeam(by: owner, .init(name: "客服组", slug: "support"))

@@ -10,7 +10,7 @@ import Testing
 extension WebPagesTests {
     @Test func administratorsSeeAppsAndTheirDeliveryLog() async throws {
         let transport = RecordingTransport()
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("admin", role: .admin)
         _ = try await fixture.user("carol")
         transport.script("https://hooks.example.com/x", [.status(500)])
@@ -42,7 +42,7 @@ extension WebPagesTests {
 
     @Test func aSlashCommandFromTheComposeBoxShowsItsAnswer() async throws {
         let transport = RecordingTransport()
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("admin", role: .admin)
         transport.script("https://hooks.example.com/faq", [.status(200, body: #"{"text": "报销单在财务系统提交", "visibility": "ephemeral"}"#)])
         _ = try await fixture.services.apps.install(

@@ -17,7 +17,7 @@ struct AppsHTTPTests {
 
     @Test func installListUpdateRotateAndUninstall() async throws {
         let transport = RecordingTransport()
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("admin", role: .admin)
         let member = try await fixture.user("member")
         let adminToken = try await fixture.token(for: admin)
@@ -76,7 +76,7 @@ struct AppsHTTPTests {
     }
 
     @Test func badManifestsGetClearErrors() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let token = try await fixture.token(for: admin)
         try await TestAPI(fixture).run { client in
@@ -91,7 +91,7 @@ struct AppsHTTPTests {
     }
 
     @Test func theAllowlistIsForAdministrators() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let admin = try await fixture.user("admin", role: .admin)
         let member = try await fixture.user("member")
         let adminToken = try await fixture.token(for: admin, scopes: "read write admin:read admin:write")
@@ -110,7 +110,7 @@ struct AppsHTTPTests {
     }
 
     @Test func incomingHooksAndTeamScopedTokens() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let owner = try await fixture.user("owner")
         let ownerToken = try await fixture.token(for: owner)
         let team = try await fixture.services.teams.createTeam(by: owner, .init(name: "Ops", slug: "ops", privacy: .private)).team
@@ -142,7 +142,7 @@ struct AppsHTTPTests {
 
     @Test func aCommandAnswersThroughTheStatusesAPI() async throws {
         let transport = RecordingTransport()
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("admin", role: .admin)
         let token = try await fixture.token(for: admin)
         transport.script("https://hooks.example.com/faq", [.status(200, body: #"{"text": "发票在财务系统开", "visibility": "ephemeral"}"#)])

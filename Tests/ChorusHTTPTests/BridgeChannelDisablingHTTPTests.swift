@@ -10,7 +10,7 @@ import Testing
 @Suite("HTTP: disabling and enabling a brand channel")
 struct BridgeChannelDisablingHTTPTests {
     @Test func administratorsDisableAndEnableAChannelThroughTheAPI() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let editor = try await fixture.user("editor", role: .editor)
         let lily = try await fixture.user("lily")
@@ -58,7 +58,7 @@ struct BridgeChannelDisablingHTTPTests {
     }
 
     @Test func anApprovalForADisabledChannelIsRefusedNamingIt() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let editor = try await fixture.user("editor", role: .editor)
         let lily = try await fixture.user("lily")

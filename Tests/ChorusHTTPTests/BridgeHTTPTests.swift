@@ -10,7 +10,7 @@ import Testing
 @Suite("HTTP: brand channels, nominations, review, the Atom feed")
 struct BridgeHTTPTests {
     @Test func theWholeWorkflowThroughTheAPI() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let editor = try await fixture.user("editor", role: .editor)
         let lily = try await fixture.user("lily")
@@ -88,7 +88,7 @@ struct BridgeHTTPTests {
     }
 
     @Test func aLeakPatternThatCouldBacktrackForeverIsRefusedWhenSaved() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let adminToken = try await fixture.token(for: admin, scopes: "read write admin:read admin:write")
         try await TestAPI(fixture).run { client in

@@ -9,7 +9,7 @@ import Testing
 
 extension WebPagesTests {
     @Test func nominateReviewAndManageChannelsInTheBrowser() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         _ = try await fixture.user("admin", role: .admin)
         _ = try await fixture.user("editor", role: .editor)
         let lily = try await fixture.user("lily")

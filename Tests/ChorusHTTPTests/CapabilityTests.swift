@@ -23,7 +23,7 @@ struct CapabilityTests {
         let followersPost: HydratedStatus
 
         init() async throws {
-            fixture = try TestFixture()
+            fixture = try await TestFixture()
             alice = try await fixture.user("alice")
             bob = try await fixture.user("bob")
             carol = try await fixture.user("carol")

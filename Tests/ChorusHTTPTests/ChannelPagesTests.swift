@@ -12,7 +12,7 @@ import Testing
 @Suite("Brand channel pages: edit, disable and enable in the browser")
 struct ChannelPagesTests {
     @Test func anAdministratorEditsDisablesAndEnablesAChannel() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let channel = try await fixture.services.bridge.createChannel(.init(name: "新闻", slug: "news", kind: .atom, maxCharacters: 280), by: admin).channel
@@ -50,7 +50,7 @@ struct ChannelPagesTests {
     }
 
     @Test func onlyAdministratorsChangeChannels() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         _ = try await fixture.user("editor", role: .editor)
         let channel = try await fixture.services.bridge.createChannel(.init(name: "新闻", slug: "news", kind: .atom), by: admin).channel

@@ -78,7 +78,7 @@ struct CredentialMatrixTests {
     }
 
     static func credentialWorld() async throws -> CredentialWorld {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let owner = try await fixture.user("olivia")
         let mia = try await fixture.user("mia")
         let ada = try await fixture.user("ada", role: .admin)
@@ -174,7 +174,7 @@ struct CredentialMatrixTests {
         let url = "https://hooks.example.com/matrix"
         let transport = RecordingTransport()
         transport.script(url, [.status(500), .status(200)])
-        let fixture = try TestFixture(transport: transport, retrySchedule: RetrySchedule(delays: [0, 0], jitter: 0))
+        let fixture = try await TestFixture(transport: transport, retrySchedule: RetrySchedule(delays: [0, 0], jitter: 0))
         let owner = try await fixture.user("olivia", role: .admin)
         let team = try await fixture.services.teams.createTeam(by: owner, .init(name: "Falcon", slug: "falcon", privacy: .private)).team
         // A company-wide app whose bot the owner added to the private team.

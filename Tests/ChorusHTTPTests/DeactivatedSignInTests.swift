@@ -13,7 +13,7 @@ import Testing
 struct DeactivatedSignInTests {
     /// A fixture with `alice` (deactivated) and `bob` (active).
     func fixture() async throws -> TestFixture {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         try await fixture.user("bob")
         _ = try await fixture.services.accounts.deactivate(accountID: alice.id, actor: nil)

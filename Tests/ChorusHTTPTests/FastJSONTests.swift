@@ -20,7 +20,7 @@ struct FastJSONTests {
     // MARK: Tests
 
     @Test func statusesAccountsAndNotificationsMatch() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let presenter = MastodonPresenter(config: fixture.services.config)
@@ -61,7 +61,7 @@ struct StatusJSONCacheTests {
     }
 
     @Test func reusesOnlyWhatIsUnchanged() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let presenter = MastodonPresenter(config: fixture.services.config)

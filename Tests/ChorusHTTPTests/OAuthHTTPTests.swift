@@ -18,7 +18,7 @@ struct OAuthHTTPTests {
     // MARK: Tests
 
     @Test func passwordGrantThenVerifyCredentials() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let app = try await registerApp(client)
@@ -43,7 +43,7 @@ struct OAuthHTTPTests {
     }
 
     @Test func authorizationCodeThroughTheSignInPage() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let app = try await registerApp(client, redirect: "https://app.example/callback")
@@ -81,7 +81,7 @@ struct OAuthHTTPTests {
     }
 
     @Test func authorizePageRejectsUnknownClientsReadably() async throws {
-        try await TestAPI(try TestFixture()).run { client in
+        try await TestAPI(try await TestFixture()).run { client in
             let page = try await client.call(.get, "/oauth/authorize?response_type=code&client_id=nope&redirect_uri=https://x.example/")
             #expect(page.status == 400)
             #expect(page.text.contains("Unknown client_id"))
@@ -89,7 +89,7 @@ struct OAuthHTTPTests {
     }
 
     @Test func adminDisableRevokesTokensImmediately() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let admin = try await fixture.user("boss", role: .admin)
         let alice = try await fixture.user("alice")
         let adminToken = try await fixture.token(for: admin, scopes: "read write admin:read admin:write")
@@ -107,7 +107,7 @@ struct OAuthHTTPTests {
     }
 
     @Test func inviteLinkLetsTheInviteeSetAPassword() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let admin = try await fixture.user("boss", role: .admin)
         let adminToken = try await fixture.token(for: admin, scopes: "read write admin:read admin:write")
         try await TestAPI(fixture).run { client in

@@ -18,7 +18,7 @@ struct PostLimitsHTTPTests {
     // MARK: Tests
 
     @Test func aPostOverFourKilobytesIsRefusedWith422() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         try await TestAPI(fixture).run { client in
@@ -31,7 +31,7 @@ struct PostLimitsHTTPTests {
     }
 
     @Test func anIncomingHookPostOverFourKilobytesIsRefusedWith422() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let adminToken = try await fixture.token(for: admin)
         try await TestAPI(fixture).run { client in
@@ -43,7 +43,7 @@ struct PostLimitsHTTPTests {
     }
 
     @Test func theComposePageShowsTheByteCapInTheReadersLanguage() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let bob = try await fixture.user("bob")
         let cookie = try await fixture.sessionCookie(for: bob)
         try await TestAPI(fixture).run { client in

@@ -100,7 +100,7 @@ struct RequestTypesTests {
     }
 
     @Test func postsAreAcceptedAsJSONFormsAndMultipart() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let original = try await fixture.post(alice, "原帖")
         let token = try await fixture.token(for: alice)

@@ -39,7 +39,7 @@ struct RevokedStreamTests {
     // MARK: Tests
 
     @Test func revokingATokenEndsItsServerSentEventStreams() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let bob = try await fixture.user("bob")
         let revoked = try await clientToken(fixture, for: bob)
         let kept = try await clientToken(fixture, for: bob)
@@ -61,7 +61,7 @@ struct RevokedStreamTests {
     }
 
     @Test func signingOutEndsThatBrowsersLiveUpdatesOnly() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         _ = try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let here = try await client.signIn("alice")
@@ -83,7 +83,7 @@ struct RevokedStreamTests {
     }
 
     @Test func deactivationEndsEveryStreamAtOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await clientToken(fixture, for: alice)
         try await TestAPI(fixture).run { client in
@@ -99,7 +99,7 @@ struct RevokedStreamTests {
     }
 
     @Test func revokingATokenClosesItsWebSocket() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let bob = try await fixture.user("bob")
         let streaming = try await clientToken(fixture, for: bob)
         let idle = try await clientToken(fixture, for: bob)
@@ -129,7 +129,7 @@ struct RevokedStreamTests {
     }
 
     @Test func aRevocationOnAnotherNodeEndsTheStreamsHere() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let bob = try await fixture.user("bob")
         let token = try await clientToken(fixture, for: bob)
         let tokenID = try await fixture.services.oauth.authenticate(bearer: token.token).tokenID

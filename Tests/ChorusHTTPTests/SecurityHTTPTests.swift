@@ -37,7 +37,7 @@ struct SecurityHTTPTests {
 
     @Test func aCompanyAdministratorCannotInstallIntoOrRepointAPrivateTeamsApp() async throws {
         let transport = RecordingTransport()
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("ada", role: .admin)
         let owner = try await fixture.user("olivia")
         let adminToken = try await fixture.token(for: admin, scopes: "read write follow admin:read admin:write")
@@ -70,7 +70,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func anArchivedPrivateTeamIsNotConfirmedToOutsidersWhoInstall() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let owner = try await fixture.user("olivia")
         let outsider = try await fixture.user("nora")
         let outsiderToken = try await fixture.token(for: outsider)
@@ -84,7 +84,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func aTakenAddressDoesNotRevealAPrivateTeam() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let olivia = try await fixture.user("olivia")
         let nora = try await fixture.user("nora")
         let sam = try await fixture.user("sam")
@@ -109,7 +109,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func theAuditLogLeavesOutPrivateTeamsTheReaderIsNotIn() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("ada", role: .admin)
         let olivia = try await fixture.user("olivia")
         let mia = try await fixture.user("mia")
@@ -134,7 +134,7 @@ struct SecurityHTTPTests {
     // MARK: Streaming
 
     @Test func aTeamBotsTokenCannotStreamTheCompanyOverAWebSocket() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let owner = try await fixture.user("olivia")
         let team = try await fixture.services.teams.createTeam(by: owner, .init(name: "Ops", slug: "ops", privacy: .private)).team
         var manifest = AppManifest(name: "Ops bot")
@@ -162,7 +162,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func aTokenInTheQueryStringIsOnlyTakenByStreamingRoutes() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         try await TestAPI(fixture).run { client in
@@ -176,7 +176,7 @@ struct SecurityHTTPTests {
     // MARK: Redirects
 
     @Test func theLanguageSwitchNeverRedirectsOffSite() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await TestAPI(fixture).run { client in
             for next in ["/%09/evil.example", "/%0A/evil.example", "/%0D%0A/evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
                          "https://evil.example/", "/%20/evil.example", "%09//evil.example", "/%E2%80%8B/evil.example", "//evil.example"] {
@@ -192,7 +192,7 @@ struct SecurityHTTPTests {
     // MARK: Sign-in throttling
 
     @Test func parallelPasswordGuessesCannotRaceTheSignInLimit() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let app = try await registerApp(client)
@@ -255,7 +255,7 @@ struct SecurityHTTPTests {
     // MARK: Behind a reverse proxy
 
     @Test func behindATrustedProxyEachClientHasItsOwnSignInLimit() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         try await fixture.user("bob")
         let proxied = buildApplication(services: fixture.services, settings: ServerSettings(
@@ -274,7 +274,7 @@ struct SecurityHTTPTests {
             #expect(audit.first { $0.action == "session.signed_in" && $0.actorId == alice.id }?.ip == "203.0.113.9")
         }
         // Without the setting the header is not believed: a forged one does not escape the limit.
-        let direct = buildApplication(services: try TestFixture().services, settings: ServerSettings(host: "127.0.0.1", port: 0, outboundWorkers: false))
+        let direct = buildApplication(services: try await TestFixture().services, settings: ServerSettings(host: "127.0.0.1", port: 0, outboundWorkers: false))
         try await direct.test(.live) { client in
             let app = try await registerApp(client)
             for attempt in 0..<20 {
@@ -305,7 +305,7 @@ struct SecurityHTTPTests {
     // MARK: OAuth codes (RFC 6749 §4.1.3)
 
     @Test func anAuthorizationCodeNeedsItsRedirectAndItsClientAndIsNotBurnedByOthers() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let app = try await registerApp(client, redirect: "https://app.example/callback")
@@ -352,7 +352,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func liveStreamsPerAccountAreLimited() async throws {
-        let fixture = try TestFixture { $0.streamsPerAccount = 2 }
+        let fixture = try await TestFixture { $0.streamsPerAccount = 2 }
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let aliceToken = try await fixture.token(for: alice)
@@ -379,7 +379,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func aStreamOpenedWhileItsTokenIsRevokedEndsAtOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         let principal = try await fixture.services.oauth.authenticate(bearer: token)
@@ -397,7 +397,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func aWebSocketFollowsABoundedNumberOfStreams() async throws {
-        let fixture = try TestFixture { $0.subscriptionsPerSocket = 2 }
+        let fixture = try await TestFixture { $0.subscriptionsPerSocket = 2 }
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         let app = buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0, outboundWorkers: false))
@@ -430,7 +430,7 @@ struct SecurityHTTPTests {
     }
 
     @Test func searchRefusesDeepOffsets() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         try await TestAPI(fixture).run { client in
@@ -443,7 +443,7 @@ struct SecurityHTTPTests {
     // MARK: Error answers
 
     @Test func errorAnswersCarryTheSecurityHeaders() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await TestAPI(fixture).run { client in
             for (path, status) in [("/api/v1/timelines/home", 401), ("/api/v1/statuses/1", 401), ("/nowhere", 404), ("/api/v1/nowhere", 404)] {
                 let response = try await client.call(.get, path)

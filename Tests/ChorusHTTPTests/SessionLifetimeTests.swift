@@ -23,7 +23,7 @@ struct SessionLifetimeTests {
 
     @Test func sessionsEndAfterTwoWeeksUnusedAndNinetyDaysInAll() async throws {
         let clock = TestClock()
-        let fixture = try TestFixture(clock: clock)
+        let fixture = try await TestFixture(clock: clock)
         _ = try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let idle = try await client.signIn("alice")
@@ -48,7 +48,7 @@ struct SessionLifetimeTests {
 
     @Test func expiredSessionsArePrunedWithTheirBrowserAndAddress() async throws {
         let clock = TestClock()
-        let fixture = try TestFixture(clock: clock)
+        let fixture = try await TestFixture(clock: clock)
         let alice = try await fixture.user("alice")
         let client = SessionClient(address: "10.0.0.7", userAgent: Self.firefoxOnWindows)
         _ = try await fixture.services.oauth.issueSession(accountID: alice.id, client: client)
@@ -66,7 +66,7 @@ struct SessionLifetimeTests {
 
     @Test func lastUseIsWrittenAtMostOnceAMinute() async throws {
         let clock = TestClock()
-        let fixture = try TestFixture(clock: clock)
+        let fixture = try await TestFixture(clock: clock)
         let alice = try await fixture.user("alice")
         let signedIn = clock.now()
         try await TestAPI(fixture).run { client in
@@ -87,7 +87,7 @@ struct SessionLifetimeTests {
     }
 
     @Test func settingsListOnesOwnSessionsAndEndThemOneByOne() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         _ = try await fixture.user("bob")
         let desk = try await fixture.services.oauth.issueSession(accountID: alice.id, client: SessionClient(address: "10.0.0.7", userAgent: Self.firefoxOnWindows))
@@ -130,7 +130,7 @@ struct SessionLifetimeTests {
     }
 
     @Test func changingThePasswordEndsEveryOtherSessionAndToken() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let appToken = try await fixture.token(for: alice)

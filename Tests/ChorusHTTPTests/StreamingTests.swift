@@ -68,7 +68,7 @@ struct StreamingTests {
     // MARK: Tests
 
     @Test func userStreamDeliversFollowedPostsAndNotificationsOnly() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let carol = try await fixture.user("carol")
@@ -95,7 +95,7 @@ struct StreamingTests {
     }
 
     @Test func publicStreamNeverCarriesLimitedPosts() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let token = try await fixture.token(for: bob)
@@ -113,7 +113,7 @@ struct StreamingTests {
     }
 
     @Test func refusesAnUpgradeWithoutAValidToken() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let app = buildApplication(services: fixture.services, settings: ServerSettings(host: "127.0.0.1", port: 0))
         try await app.test(.live) { client in
             let port = try #require(client.port)

@@ -26,7 +26,7 @@ struct TagPrivacyHTTPTests {
     }
 
     static func world() async throws -> World {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("olivia")
         var tokens: [String: String] = [:]
         var cookies: [String: String] = [:]

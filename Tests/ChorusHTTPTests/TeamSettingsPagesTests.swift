@@ -46,7 +46,7 @@ struct TeamSettingsPagesTests {
         let team: TeamRecord
 
         init(privacy: TeamPrivacy = .public) async throws {
-            fixture = try TestFixture()
+            fixture = try await TestFixture()
             alice = try await fixture.user("alice")
             bob = try await fixture.user("bob")
             carol = try await fixture.user("carol")
@@ -64,7 +64,7 @@ struct TeamSettingsPagesTests {
     // MARK: Tests
 
     @Test func aPersonStartsATeamInTheBrowserAndItsAddressComesFromItsName() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let wendy = try await fixture.user("wendy")
         try await TestAPI(fixture).run { client in
             let browser = try await Browser(client, fixture, wendy)

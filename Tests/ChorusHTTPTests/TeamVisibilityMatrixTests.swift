@@ -140,7 +140,7 @@ struct TeamVisibilityMatrixTests {
 
     /// Builds the world for a team of the given privacy (set up through the services).
     static func world(_ privacy: TeamPrivacy) async throws -> World {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let services = fixture.services
         let owner = try await fixture.user("olivia")
         let accounts: [Viewer: AccountRecord] = [

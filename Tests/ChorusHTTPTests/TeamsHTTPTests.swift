@@ -12,7 +12,7 @@ struct TeamsHTTPTests {
     // MARK: Tests
 
     @Test func teamLifecycleThroughTheAPI() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let alice = try await fixture.user("alice")
         let ownerToken = try await fixture.token(for: owner)
@@ -77,7 +77,7 @@ struct TeamsHTTPTests {
     }
 
     @Test func privateTeamsAre404AndAnnouncementsNeedManagers() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let member = try await fixture.user("member")
         let admin = try await fixture.user("boss", role: .admin)

@@ -28,7 +28,7 @@ struct WebPagesTests {
     // MARK: Tests
 
     @Test func signedOutVisitorsSeeOnlyTheSignInPage() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         _ = try await fixture.post(alice, "内部消息")
         try await TestAPI(fixture).run { client in
@@ -50,7 +50,7 @@ struct WebPagesTests {
     }
 
     @Test func homeShowsTheTimelineAndPostsWithTheFormToken() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
@@ -81,7 +81,7 @@ struct WebPagesTests {
     }
 
     @Test func profilesShowPostsAndFollowWithTheFormToken() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.post(alice, "alice 的公开动态")
@@ -114,7 +114,7 @@ struct WebPagesTests {
     }
 
     @Test func teamPagesKeepPrivateTeamsWalled() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         _ = try await fixture.user("bob")
         var open = TeamService.Settings(name: "发布组 Release", slug: "release")
@@ -152,7 +152,7 @@ struct WebPagesTests {
     }
 
     @Test func cardsFavouriteRepostReplyQuoteAndDelete() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
@@ -200,7 +200,7 @@ struct WebPagesTests {
     }
 
     @Test func tagSearchAndNotificationPages() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         _ = try await fixture.user("bob")
         try await TestAPI(fixture).run { client in
@@ -227,7 +227,7 @@ struct WebPagesTests {
     }
 
     @Test func settingsChangeProfilePasswordAndEndOtherSessions() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         _ = try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let here = try await signIn(client, "alice")
@@ -257,7 +257,7 @@ struct WebPagesTests {
     }
 
     @Test func firstRunSetupCreatesTheFirstAdministratorOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await TestAPI(fixture).run { client in
             let login = try await client.call(.get, "/login")
             #expect(login.status == 303 && login.headers[.location] == "/setup")
@@ -278,7 +278,7 @@ struct WebPagesTests {
     }
 
     @Test func administratorsInviteSetRolesDeactivateAndReadTheAuditLog() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         _ = try await fixture.user("admin", role: .admin)
         let carol = try await fixture.user("carol")
         try await TestAPI(fixture).run { client in
@@ -313,7 +313,7 @@ struct WebPagesTests {
     }
 
     @Test func teamOwnersAcceptRequestsPinAndAnnounce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         var settings = TeamService.Settings(name: "客服组", slug: "support")
@@ -368,7 +368,7 @@ struct WebPagesTests {
     }
 
     @Test func signingOutEndsTheSession() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         _ = try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let cookie = try await signIn(client, "alice")
@@ -383,7 +383,7 @@ struct WebPagesTests {
     }
 
     @Test func deactivationEndsWebSessionsAtOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let cookie = try await signIn(client, "alice")
@@ -394,7 +394,7 @@ struct WebPagesTests {
     }
 
     @Test func languageFollowsTheChoiceThenTheBrowser() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         _ = try await fixture.user("alice")
         try await TestAPI(fixture).run { client in
             let traditional = try await client.call(.get, "/login", headers: [.acceptLanguage: "zh-TW"])
@@ -419,7 +419,7 @@ struct WebPagesTests {
     }
 
     @Test func browsersGetFriendlyErrorPagesAndTheAPIGetsJSON() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await TestAPI(fixture).run { client in
             let page = try await client.call(.get, "/no/such/page", headers: [.accept: "text/html", .acceptLanguage: "en"])
             #expect(page.status == 404)

@@ -19,7 +19,7 @@ struct WebSessionTests {
     // MARK: Tests
 
     @Test func onlySessionTokensOpenWebPages() async throws {
-        let fixture = try TestFixture(transport: RecordingTransport())
+        let fixture = try await TestFixture(transport: RecordingTransport())
         let admin = try await fixture.user("admin", role: .admin)
         let member = try await fixture.user("member")
         _ = try await fixture.post(admin, "全公司内部消息")
@@ -56,7 +56,7 @@ struct WebSessionTests {
     }
 
     @Test func theFormCookieIsSecureBehindHTTPS() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await fixture.user("alice")
         let registered = try await fixture.services.oauth.registerApp(name: "Client", redirectURIs: [OAuthService.outOfBand], scopes: "read", website: nil)
         try await TestAPI(fixture).run { client in

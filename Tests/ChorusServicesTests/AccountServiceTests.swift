@@ -10,7 +10,7 @@ struct AccountServiceTests {
     // MARK: Tests
 
     @Test func createsAPersonWithAnArgon2idHash() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         #expect(alice.passwordHash?.hasPrefix("$argon2id$v=19$") == true)
         #expect(alice.role == .member)
@@ -24,13 +24,13 @@ struct AccountServiceTests {
     }
 
     @Test func refusesATakenUsernameWithAConflict() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await fixture.user("alice")
         await #expect(throws: ChorusError.self) { try await fixture.user("ALICE") }
     }
 
     @Test func refusesBadUsernamesAndShortPasswords() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         await #expect(throws: ChorusError.self) {
             try await fixture.services.accounts.createUser(.init(username: "李华", password: TestFixture.password))
         }
@@ -40,7 +40,7 @@ struct AccountServiceTests {
     }
 
     @Test func signsInWithUsernameOrEmail() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let byName = try await fixture.services.accounts.authenticate(login: "Alice", password: TestFixture.password, address: nil)
         let byEmail = try await fixture.services.accounts.authenticate(login: "alice@example.com", password: TestFixture.password, address: nil)
@@ -51,7 +51,7 @@ struct AccountServiceTests {
     }
 
     @Test func rateLimitsRepeatedFailuresPerAccount() async throws {
-        let fixture = try TestFixture(limits: .init(perAccount: 3, perAddress: 100, window: 300))
+        let fixture = try await TestFixture(limits: .init(perAccount: 3, perAddress: 100, window: 300))
         try await fixture.user("alice")
         for _ in 0..<3 {
             _ = try? await fixture.services.accounts.authenticate(login: "alice", password: "wrong password", address: "10.0.0.1")
@@ -65,7 +65,7 @@ struct AccountServiceTests {
     }
 
     @Test func rateLimitsRepeatedFailuresPerAddress() async throws {
-        let fixture = try TestFixture(limits: .init(perAccount: 100, perAddress: 2, window: 300))
+        let fixture = try await TestFixture(limits: .init(perAccount: 100, perAddress: 2, window: 300))
         try await fixture.user("alice")
         for name in ["x1", "x2"] {
             _ = try? await fixture.services.accounts.authenticate(login: name, password: "whatever1", address: "10.0.0.9")
@@ -76,7 +76,7 @@ struct AccountServiceTests {
     }
 
     @Test func deactivationRevokesEveryTokenAtOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let admin = try await fixture.user("boss", role: .admin)
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
@@ -91,7 +91,7 @@ struct AccountServiceTests {
     }
 
     @Test func onlyAdministratorsManagePeople() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let member = try await fixture.user("member")
         let other = try await fixture.user("other")
         await #expect(throws: ChorusError.self) { try await fixture.services.accounts.deactivate(accountID: other.id, actor: member) }
@@ -100,7 +100,7 @@ struct AccountServiceTests {
     }
 
     @Test func anInviteWorksOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let admin = try await fixture.user("boss", role: .admin)
         let invite = try await fixture.services.accounts.createInvite(by: admin, role: .editor, email: "new@example.com")
         let token = String(invite.url.split(separator: "/").last!)
@@ -134,7 +134,7 @@ final class CountingHasher: PasswordHasher {
 struct DeactivatedSignInServiceTests {
     @Test func aDeactivatedAccountSpendsTheHashAndCountsAsAFailure() async throws {
         let hasher = CountingHasher()
-        let fixture = try TestFixture(limits: .init(perAccount: 2), hasher: hasher)
+        let fixture = try await TestFixture(limits: .init(perAccount: 2), hasher: hasher)
         let alice = try await fixture.user("alice")
         _ = try await fixture.services.accounts.deactivate(accountID: alice.id, actor: nil)
         let before = hasher.verifications
@@ -156,7 +156,7 @@ struct DeactivatedSignInServiceTests {
     }
 
     @Test func onlyAdministratorsListEveryone() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let admin = try await fixture.user("ada", role: .admin)
         let member = try await fixture.user("mia")
         #expect(try await fixture.services.accounts.listAccounts(by: admin).count == 2)

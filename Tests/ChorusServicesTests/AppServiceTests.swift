@@ -12,9 +12,9 @@ struct AppServiceTests {
     static let hookURL = "https://hooks.example.com/chorus"
 
     /// A fixture whose outbound calls are recorded; retries are due at once.
-    func fixture(delays: [TimeInterval] = [0, 0, 0]) throws -> (TestFixture, RecordingTransport) {
+    func fixture(delays: [TimeInterval] = [0, 0, 0]) async throws -> (TestFixture, RecordingTransport) {
         let transport = RecordingTransport()
-        return (try TestFixture(transport: transport, retrySchedule: RetrySchedule(delays: delays, jitter: 0)), transport)
+        return (try await TestFixture(transport: transport, retrySchedule: RetrySchedule(delays: delays, jitter: 0)), transport)
     }
 
     func install(_ fixture: TestFixture, by actor: AccountRecord, url: String = hookURL, events: [AppEventType] = AppEventType.allCases,
@@ -43,7 +43,7 @@ struct AppServiceTests {
     // MARK: Install
 
     @Test func installMakesABotAScopedTokenAndSecretsShownOnce() async throws {
-        let (fixture, _) = try fixture()
+        let (fixture, _) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let installation = try await install(fixture, by: admin, commands: [("faq", "Answers questions")], incoming: true)
         let bot = installation.installed.bot
@@ -63,7 +63,7 @@ struct AppServiceTests {
     }
 
     @Test func onlyAdminsInstallCompanyWideAndTeamManagersInTheirTeam() async throws {
-        let (fixture, _) = try fixture()
+        let (fixture, _) = try await fixture()
         let owner = try await fixture.user("owner")
         let member = try await fixture.user("member")
         let falcon = try await team(fixture, owner: owner, slug: "falcon", privacy: .private)
@@ -88,7 +88,7 @@ struct AppServiceTests {
     }
 
     @Test func aTeamsAppsAreListedForItsManagersOnly() async throws {
-        let (fixture, _) = try fixture()
+        let (fixture, _) = try await fixture()
         let owner = try await fixture.user("owner")
         let teamAdmin = try await fixture.user("lead")
         let member = try await fixture.user("member")
@@ -112,7 +112,7 @@ struct AppServiceTests {
     }
 
     @Test func manifestsAreChecked() async throws {
-        let (fixture, _) = try fixture()
+        let (fixture, _) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let apps = fixture.services.apps
         func refused(_ manifest: AppManifest) async -> String? {
@@ -131,7 +131,7 @@ struct AppServiceTests {
     // MARK: Events and visibility
 
     @Test func aPrivateTeamsPostsNeverReachACompanyWideApp() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let secret = try await team(fixture, owner: lily, slug: "secret", privacy: .private)
@@ -158,7 +158,7 @@ struct AppServiceTests {
     }
 
     @Test func mentionsFavouritesFollowsAndMembershipAreEvents() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let sam = try await fixture.user("sam")
@@ -183,7 +183,7 @@ struct AppServiceTests {
     }
 
     @Test func aPostMentioningTheBotIsBothCreatedAndMentioned() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let sam = try await fixture.user("sam")
@@ -201,7 +201,7 @@ struct AppServiceTests {
     // MARK: Delivery
 
     @Test func deliveriesAreSignedAndRetriedWithTheSameID() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let app = try await install(fixture, by: admin, events: [.postCreated])
         transport.script(Self.hookURL, [.status(500), .error(.timedOut(seconds: 10)), .status(204)])
@@ -231,7 +231,7 @@ struct AppServiceTests {
     }
 
     @Test func queuingAnEventTwiceAfterACrashMakesOneDelivery() async throws {
-        let (fixture, _) = try fixture()
+        let (fixture, _) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let app = try await install(fixture, by: admin, events: [.postCreated])
         let event = QueuedDelivery(appID: app.installed.app.id!, eventID: 42, eventType: "post.created", body: "{}")
@@ -242,7 +242,7 @@ struct AppServiceTests {
     }
 
     @Test func aDeliveryIsGivenUpAfterTheLastRetryAndCanBeRedelivered() async throws {
-        let (fixture, transport) = try fixture(delays: [0])
+        let (fixture, transport) = try await fixture(delays: [0])
         let admin = try await fixture.user("admin", role: .admin)
         let app = try await install(fixture, by: admin, events: [.postCreated])
         transport.script(Self.hookURL, [.status(502), .status(503), .status(200)])
@@ -261,7 +261,7 @@ struct AppServiceTests {
     }
 
     @Test func goneDisablesTheEndpointUntilItsURLChanges() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let app = try await install(fixture, by: admin, events: [.postCreated])
         let appID = app.installed.app.id!
@@ -302,7 +302,7 @@ struct AppServiceTests {
     }
 
     @Test func aRotatedSecretSignsAlongsideTheOldOneFor24Hours() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let app = try await install(fixture, by: admin, events: [.postCreated])
         let rotated = try await fixture.services.apps.rotateSecret(id: app.installed.app.id!, by: admin)
@@ -320,7 +320,7 @@ struct AppServiceTests {
     }
 
     @Test func uninstallRevokesTheTokenAndStopsEverything() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let app = try await install(fixture, by: admin, events: [.postCreated], commands: [("faq", "")], incoming: true)
         _ = try await fixture.post(admin, "排队中")
@@ -339,7 +339,7 @@ struct AppServiceTests {
     // MARK: Commands
 
     @Test func aSlashCommandIsAnsweredNotPublished() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let app = try await install(fixture, by: admin, events: [], commands: [("faq", "Answers")])
@@ -379,7 +379,7 @@ struct AppServiceTests {
     }
 
     @Test func commandFailuresAreClearErrors() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         _ = try await install(fixture, by: admin, events: [], commands: [("faq", "")])
         transport.script(Self.hookURL, [.error(.timedOut(seconds: 3)), .status(500), .status(200, body: "not json"),
@@ -394,7 +394,7 @@ struct AppServiceTests {
     }
 
     @Test func aTeamCommandWinsInItsTeamAndATeamTokenStaysInItsTeam() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let falcon = try await team(fixture, owner: lily, slug: "falcon", privacy: .private)
@@ -417,7 +417,7 @@ struct AppServiceTests {
     }
 
     @Test func aCompanyWideCommandDoesNotRunInAPrivateTeamItIsNotIn() async throws {
-        let (fixture, transport) = try fixture()
+        let (fixture, transport) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let vault = try await team(fixture, owner: lily, slug: "vault", privacy: .private)
@@ -437,7 +437,7 @@ struct AppServiceTests {
     // MARK: Incoming hooks
 
     @Test func incomingHooksPostAsTheBot() async throws {
-        let (fixture, _) = try fixture()
+        let (fixture, _) = try await fixture()
         let admin = try await fixture.user("admin", role: .admin)
         let lily = try await fixture.user("lily")
         let ops = try await team(fixture, owner: lily, slug: "ops", privacy: .private)
@@ -495,7 +495,7 @@ final class GatedTransport: WebhookTransport {
 extension AppServiceTests {
     @Test func aStuckReceiverDelaysNoOtherApp() async throws {
         let transport = GatedTransport(slowURL: "https://stuck.example.com/")
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("admin", role: .admin)
         let stuck = try await install(fixture, by: admin, url: "https://stuck.example.com/", events: [.postCreated])
         let healthy = try await install(fixture, by: admin, url: "https://healthy.example.com/", events: [.postCreated])

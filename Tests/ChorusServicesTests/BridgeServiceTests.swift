@@ -32,7 +32,7 @@ struct BridgeServiceTests {
 
     func world() async throws -> World {
         let transport = RecordingTransport()
-        let fixture = try TestFixture(transport: transport)
+        let fixture = try await TestFixture(transport: transport)
         let admin = try await fixture.user("admin", role: .admin)
         let editor = try await fixture.user("editor", role: .editor)
         let lily = try await fixture.user("lily")

@@ -34,7 +34,7 @@ struct DeliveryAccessTests {
     func world(companyWide: Bool = false) async throws -> World {
         let transport = RecordingTransport()
         transport.script(Self.url, [.status(500), .status(200)])
-        let fixture = try TestFixture(transport: transport, retrySchedule: RetrySchedule(delays: [0, 0, 0], jitter: 0))
+        let fixture = try await TestFixture(transport: transport, retrySchedule: RetrySchedule(delays: [0, 0, 0], jitter: 0))
         let owner = try await fixture.user("olivia", role: companyWide ? .admin : .member)
         let team = try await fixture.services.teams.createTeam(by: owner, .init(name: "Ops", slug: "ops", privacy: .private)).team
         var manifest = AppManifest(name: "Ops", webhookURL: Self.url, events: ["post.created"])

@@ -15,7 +15,7 @@ struct FreeTextLimitsTests {
     // MARK: Tests
 
     @Test func displayNamesAndBiosAreCappedInBytes() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         #expect(Self.heavy(2_000).count == 1)
         await #expect(throws: ChorusError.self) {
             try await fixture.services.accounts.createUser(.init(username: "zed", password: TestFixture.password, displayName: Self.heavy(2_000)))
@@ -34,7 +34,7 @@ struct FreeTextLimitsTests {
     }
 
     @Test func teamNamesAndDescriptionsAreCappedInBytes() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let teams = fixture.services.teams
         await #expect(throws: ChorusError.self) { try await teams.createTeam(by: owner, .init(name: Self.heavy(2_000), slug: "heavy")) }
@@ -47,7 +47,7 @@ struct FreeTextLimitsTests {
     }
 
     @Test func contentWarningsAreCappedInBytes() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         var draft = StatusService.Draft(text: "behind a warning")
         draft.spoilerText = Self.heavy(2_000)

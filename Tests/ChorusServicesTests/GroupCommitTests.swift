@@ -7,7 +7,7 @@ import Testing
 @Suite("Group commit: concurrent posts share transactions, failures stay their own")
 struct GroupCommitTests {
     @Test func concurrentPostsAllLandAndAFailingOneDoesNotSpoilTheBatch() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let results = try await withThrowingTaskGroup(of: Int64?.self) { group in
             for i in 0..<60 {

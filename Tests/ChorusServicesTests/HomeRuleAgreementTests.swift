@@ -20,7 +20,7 @@ struct HomeRuleAgreementTests {
         let otherTeam: Int64
 
         static func make() async throws -> World {
-            let fixture = try TestFixture()
+            let fixture = try await TestFixture()
             let reader = try await fixture.user("reader")
             let followed = try await fixture.user("followed")
             let alsoFollowed = try await fixture.user("also")

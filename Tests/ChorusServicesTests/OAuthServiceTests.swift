@@ -15,7 +15,7 @@ struct OAuthServiceTests {
     // MARK: Tests
 
     @Test func storesOnlyHashesOfTokens() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let token = try await fixture.token(for: alice)
         #expect(token.count >= 43)
@@ -25,7 +25,7 @@ struct OAuthServiceTests {
     }
 
     @Test func authorizationCodeWithPKCE() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         try await fixture.user("alice")
         let registered = try await app(fixture)
         let verifier = "a-very-long-code-verifier-with-enough-entropy-1234567890"
@@ -52,7 +52,7 @@ struct OAuthServiceTests {
     }
 
     @Test func refusesUnregisteredRedirectsAndBroaderScopes() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let registered = try await app(fixture, scopes: "read")
         await #expect(throws: ChorusError.self) {
             try await fixture.services.oauth.validateAuthorization(clientID: registered.app.clientId, redirectURI: "https://evil.example/", scope: "read")
@@ -63,7 +63,7 @@ struct OAuthServiceTests {
     }
 
     @Test func clientCredentialsHaveNoUser() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let registered = try await app(fixture)
         let request = OAuthService.TokenRequest(grantType: "client_credentials", clientID: registered.app.clientId, clientSecret: registered.clientSecret)
         let issued = try await fixture.services.oauth.issueToken(request, address: nil)
@@ -73,14 +73,14 @@ struct OAuthServiceTests {
     }
 
     @Test func wrongClientSecretIsRefused() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let registered = try await app(fixture)
         let request = OAuthService.TokenRequest(grantType: "client_credentials", clientID: registered.app.clientId, clientSecret: "nope")
         await #expect(throws: ChorusError.unauthorized("Client authentication failed")) { try await fixture.services.oauth.issueToken(request, address: nil) }
     }
 
     @Test func revokedTokensStopWorking() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let registered = try await app(fixture)
         var request = OAuthService.TokenRequest(grantType: "password", clientID: registered.app.clientId, clientSecret: registered.clientSecret)

@@ -8,7 +8,7 @@ import Testing
 @Suite("Outbox: pruning never outruns a durable consumer")
 struct OutboxPruningTests {
     @Test func pruningKeepsEveryEventAConsumerHasNotRead() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let start = try await fixture.database.latestEventID()
         for index in 0..<4 { try await fixture.post(alice, "post \(index)") }

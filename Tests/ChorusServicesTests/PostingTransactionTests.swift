@@ -123,7 +123,7 @@ struct PostingTransactionTests {
     }
 
     @Test func theStoreItselfRefusesTeamPostsOfOutsidersAndAnnouncementsOfMembers() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let lily = try await fixture.user("lily")
         let bob = try await fixture.user("bob")
         let eve = try await fixture.user("eve")
@@ -148,7 +148,7 @@ struct PostingTransactionTests {
     }
 
     @Test func theStoreItselfRefusesHiddenParentsAndQuotes() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let lily = try await fixture.user("lily")
         let eve = try await fixture.user("eve")
         let vault = try await fixture.services.teams.createTeam(by: lily, .init(name: "Vault", slug: "vault", privacy: .private)).team
@@ -178,7 +178,7 @@ struct PostingTransactionTests {
     }
 
     @Test func mentionsAreResolvedInOneQueryAndOnlyReadersOfThePostAreNotified() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let lily = try await fixture.user("lily")
         let bob = try await fixture.user("bob")
         let eve = try await fixture.user("eve")

@@ -9,7 +9,7 @@ struct SearchAndNotificationTests {
     // MARK: Tests
 
     @Test func findsTwoAndFourCharacterChineseWords() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let hit = try await fixture.post(alice, "新版本的发布会定在周五下午")
         _ = try await fixture.post(alice, "发现一个布会") // has 布会 but not 发布会
@@ -20,7 +20,7 @@ struct SearchAndNotificationTests {
     }
 
     @Test func findsOneCharacterQueriesBySubstring() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let hit = try await fixture.post(alice, "今天吃饺子")
         _ = try await fixture.post(alice, "nothing here")
@@ -29,7 +29,7 @@ struct SearchAndNotificationTests {
     }
 
     @Test func findsLatinWordsByPrefixAndPeopleAndTags() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         try await fixture.user("alicia")
         let hit = try await fixture.post(alice, "Deployment finished #Release2026")
@@ -42,7 +42,7 @@ struct SearchAndNotificationTests {
     }
 
     @Test func emptyQueryIsABadRequest() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         await #expect(throws: ChorusError.self) {
             try await fixture.services.search.search("  ", kind: nil, viewer: alice, accountID: nil, limit: 10, offset: 0, maxID: nil)
@@ -50,7 +50,7 @@ struct SearchAndNotificationTests {
     }
 
     @Test func mentionFollowAndDismiss() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(bob.id, by: alice)
@@ -65,7 +65,7 @@ struct SearchAndNotificationTests {
     }
 
     @Test func selfActionsDoNotNotify() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let post = try await fixture.post(alice, "@alice talking to myself")
         _ = try await fixture.services.statuses.favourite(id: post.status.id, by: alice)
@@ -76,7 +76,7 @@ struct SearchAndNotificationTests {
 @Suite("Followed hashtags")
 struct FollowedTagTests {
     @Test func companyPostsWithAFollowedTagReachTheHomeFeed() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let reader = try await fixture.user("reader")
         let followed = try await fixture.services.search.followTag("#发布会", by: reader)

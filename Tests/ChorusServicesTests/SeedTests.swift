@@ -100,7 +100,7 @@ struct SeedTests {
 @Suite("Home timelines merged on read stay right as posts come and go")
 struct HomeMergeTests {
     @Test func pagesPastTheCachedWindowsInOrderOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let carol = try await fixture.user("carol")
         let bob = try await fixture.user("bob")
@@ -134,7 +134,7 @@ struct HomeMergeTests {
     }
 
     @Test func warmedSourcesServeTheSameTimeline() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
@@ -145,7 +145,7 @@ struct HomeMergeTests {
     }
 
     @Test func aRememberedFirstPageNeverHidesChanges() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let carol = try await fixture.user("carol")
         let bob = try await fixture.user("bob")
@@ -171,7 +171,7 @@ struct HomeMergeTests {
     }
 
     @Test func deletedPostsLeaveCachedFeeds() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
@@ -183,7 +183,7 @@ struct HomeMergeTests {
     }
 
     @Test func reblogsShowOnceAndNotForFollowedAuthors() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let carol = try await fixture.user("carol")
@@ -203,7 +203,7 @@ struct HomeMergeTests {
     }
 
     @Test func followedTagsAndTeamsJoinTheMerge() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let reader = try await fixture.user("reader")
         let tagged = try await fixture.post(alice, "#发布会# 周五见")

@@ -9,7 +9,7 @@ struct StatusServiceTests {
     // MARK: Tests
 
     @Test func storesNormalizedTextAndRenderedHTML() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         try await fixture.user("bob")
         let status = try await fixture.post(alice, "  你好 @bob #发布会# <b>  ")
@@ -20,7 +20,7 @@ struct StatusServiceTests {
     }
 
     @Test func aReplyIsNarrowedToItsParentsVisibility() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
@@ -32,7 +32,7 @@ struct StatusServiceTests {
     }
 
     @Test func cannotReplyToAPostOneCannotSee() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let eve = try await fixture.user("eve")
         let hidden = try await fixture.post(alice, "for followers", visibility: .followers)
@@ -42,7 +42,7 @@ struct StatusServiceTests {
     }
 
     @Test func onlyCompanyPostsCanBeRebloggedOrQuoted() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
@@ -54,7 +54,7 @@ struct StatusServiceTests {
     }
 
     @Test func quoteWithCommentNotifiesTheQuotedAuthor() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let original = try await fixture.post(alice, "原帖")
@@ -69,7 +69,7 @@ struct StatusServiceTests {
     }
 
     @Test func reblogIsIdempotentAndCountsOnce() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let original = try await fixture.post(alice, "share me")
@@ -84,7 +84,7 @@ struct StatusServiceTests {
     }
 
     @Test func favouriteNotifiesOnceAndUnfavouriteUndoes() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let status = try await fixture.post(alice, "like me")
@@ -98,7 +98,7 @@ struct StatusServiceTests {
     }
 
     @Test func idempotencyKeyReturnsTheSameStatus() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         var draft = StatusService.Draft(text: "once")
         draft.idempotencyKey = "key-1"
@@ -109,7 +109,7 @@ struct StatusServiceTests {
     }
 
     @Test func deleteRemovesThePostEverywhereButKeepsReplies() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)
@@ -126,7 +126,7 @@ struct StatusServiceTests {
     }
 
     @Test func contextShowsOnlyVisibleThreadPosts() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let eve = try await fixture.user("eve")

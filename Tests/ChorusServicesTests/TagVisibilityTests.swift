@@ -41,7 +41,7 @@ struct TagVisibilityTests {
     }
 
     static func world() async throws -> World {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("olivia")
         let member = try await fixture.user("mia")
         let outsider = try await fixture.user("nora")

@@ -24,7 +24,7 @@ struct TeamServiceTests {
     // MARK: Tests
 
     @Test func creatorIsOwnerAndSlugsAreChecked() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let created = try await fixture.services.teams.createTeam(by: owner, .init(name: "Project Falcon", privacy: .private))
         #expect(created.role == .owner)
@@ -37,7 +37,7 @@ struct TeamServiceTests {
     }
 
     @Test func addressesComeFromNamesAndAreNumberedOnlyAgainstTeamsTheCreatorCanSee() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let teams = fixture.services.teams
         let owner = try await fixture.user("owner")
         let other = try await fixture.user("other")
@@ -59,7 +59,7 @@ struct TeamServiceTests {
     }
 
     @Test func ownersAddPeopleByUsername() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let wendy = try await fixture.user("wendy")
         let team = try await team(fixture, owner: owner)
@@ -77,7 +77,7 @@ struct TeamServiceTests {
     }
 
     @Test func joinPoliciesOpenRequestInvite() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let alice = try await fixture.user("alice")
         let open = try await team(fixture, owner: owner, policy: .open, slug: "open")
@@ -94,7 +94,7 @@ struct TeamServiceTests {
     }
 
     @Test func theLastOwnerCannotLeave() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let bob = try await fixture.user("bob")
         let falcon = try await team(fixture, owner: owner)
@@ -106,7 +106,7 @@ struct TeamServiceTests {
     }
 
     @Test func adminsManageMembersButNotOwners() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let admin = try await fixture.user("admin1")
         let member = try await fixture.user("member")
@@ -121,7 +121,7 @@ struct TeamServiceTests {
     }
 
     @Test func onlyMembersPostAndRepliesStayInTheTeam() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let outsider = try await fixture.user("outsider")
         let falcon = try await team(fixture, owner: owner, policy: .open)
@@ -137,7 +137,7 @@ struct TeamServiceTests {
     }
 
     @Test func membersHomeFeedsHoldTeamPostsUntilRemoval() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let bob = try await fixture.user("bob")
         let follower = try await fixture.user("follower")
@@ -155,7 +155,7 @@ struct TeamServiceTests {
     }
 
     @Test func announcementsComeFromOwnersAndNotifyEveryMember() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let bob = try await fixture.user("bob")
         let carol = try await fixture.user("carol")
@@ -175,7 +175,7 @@ struct TeamServiceTests {
     }
 
     @Test func pinnedPostsComeFirstOnTheFirstPage() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let falcon = try await team(fixture, owner: owner)
         let announcement = try await teamPost(fixture, owner, falcon, "置顶公告", kind: .announcement)
@@ -198,7 +198,7 @@ struct TeamServiceTests {
     }
 
     @Test func bestAnswerIsAReplyChosenByTheAskerOrATeamAdmin() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let asker = try await fixture.user("asker")
         let helper = try await fixture.user("helper")
@@ -224,7 +224,7 @@ struct TeamServiceTests {
     }
 
     @Test func archivedTeamsTakeNoPostsOrMembers() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let alice = try await fixture.user("alice")
         let falcon = try await team(fixture, owner: owner, policy: .open)
@@ -237,7 +237,7 @@ struct TeamServiceTests {
     }
 
     @Test func privateTeamMentionsNotifyMembersOnly() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let owner = try await fixture.user("owner")
         let outsider = try await fixture.user("outsider")
         let falcon = try await team(fixture, owner: owner, privacy: .private)
@@ -251,7 +251,7 @@ struct TeamServiceTests {
 @Suite("The demo company")
 struct DemoCompanyTests {
     @Test func seedsPeopleTeamsAndAnsweredQuestion() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let seeded = try await DemoCompany.seed(fixture.services)
         #expect(seeded.signIns.count == 7)
         #expect(seeded.ciHookURL?.hasPrefix(TestFixture.baseURL + "/hooks/") == true)

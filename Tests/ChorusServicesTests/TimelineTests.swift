@@ -9,7 +9,7 @@ struct TimelineTests {
     // MARK: Tests
 
     @Test func homeHoldsOwnAndFollowedPosts() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let carol = try await fixture.user("carol")
@@ -23,7 +23,7 @@ struct TimelineTests {
     }
 
     @Test func followBackfillsAndUnfollowRemoves() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let old = try await fixture.post(alice, "before the follow")
@@ -37,7 +37,7 @@ struct TimelineTests {
     }
 
     @Test func repliesReachOnlyFollowersOfBothPeople() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let reader = try await fixture.user("reader")
@@ -52,7 +52,7 @@ struct TimelineTests {
     }
 
     @Test func directPostsReachOnlyTheMentioned() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let follower = try await fixture.user("follower")
@@ -64,7 +64,7 @@ struct TimelineTests {
     }
 
     @Test func companyTimelineHasOnlyCompanyOriginals() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let open = try await fixture.post(alice, "for everyone")
@@ -74,7 +74,7 @@ struct TimelineTests {
     }
 
     @Test func tagTimelineMatchesChineseAndCaseInsensitiveLatin() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let a = try await fixture.post(alice, "#发布会# 周五")
         let b = try await fixture.post(alice, "今天的 #发布会")
@@ -88,7 +88,7 @@ struct TimelineTests {
     }
 
     @Test func paginatesWithMaxSinceAndMinIDs() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         var ids: [Int64] = []
         for i in 0..<7 { ids.append(try await fixture.post(alice, "post \(i)").status.id) }
@@ -105,7 +105,7 @@ struct TimelineTests {
     }
 
     @Test func accountStatusesRespectVisibilityAndFilters() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let open = try await fixture.post(alice, "open")

@@ -10,7 +10,7 @@ struct VisibilityTests {
 
     @Test(arguments: Visibility.allCases.filter { $0 != .team })
     func everyReaderSeesExactlyWhatTheRuleAllows(visibility: Visibility) async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let author = try await fixture.user("author")
         let follower = try await fixture.user("follower")
         let mentioned = try await fixture.user("mentioned")
@@ -28,7 +28,7 @@ struct VisibilityTests {
     }
 
     @Test func notificationsAboutPostsNoLongerVisibleAreHidden() async throws {
-        let fixture = try TestFixture()
+        let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         _ = try await fixture.services.follows.follow(alice.id, by: bob)

@@ -18,8 +18,8 @@ public struct TestFixture: Sendable {
     public init(limits: LoginRateLimiter.Limits = .init(), transport: (any WebhookTransport)? = nil,
                 retrySchedule: RetrySchedule = .standard, clock: any ChorusClock = SystemClock(),
                 hasher: any PasswordHasher = Argon2Hasher(memoryKiB: 64, iterations: 1),
-                configure: (inout ChorusConfig) -> Void = { _ in }) throws {
-        let database = try SQLiteDatabase.inMemory(clock: clock)
+                configure: (inout ChorusConfig) -> Void = { _ in }) async throws {
+        let database = try await TestDatabase.make(clock: clock)
         var config = ChorusConfig(baseURL: TestFixture.baseURL, hookRetrySchedule: retrySchedule)
         configure(&config)
         services = Services(config: config, database: database,
