@@ -7,7 +7,7 @@ VENV := .venv
 DEMO_DB ?= ./demo.sqlite
 PORT ?= 8080
 
-.PHONY: demo test deps e2e-deps build release bench clean
+.PHONY: demo test deps e2e-deps pg-deps build release bench clean
 
 ## Start Chorus with a demo company on http://127.0.0.1:$(PORT)
 demo: deps build
@@ -15,7 +15,7 @@ demo: deps build
 
 ## Run every test: Swift unit, service and HTTP tests, then the end-to-end
 ## tests that drive a real server with Mastodon clients.
-test: deps e2e-deps
+test: deps e2e-deps pg-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	CHORUS_BINARY=.build/debug/chorus $(VENV)/bin/python -m pytest -q Tests/e2e
@@ -25,6 +25,10 @@ deps:
 
 e2e-deps:
 	@scripts/install-e2e-deps.sh $(VENV)
+
+## PostgreSQL's server binaries, for the private clusters tests start (never a system cluster).
+pg-deps:
+	@scripts/install-postgres.sh
 
 build:
 	$(SWIFT) build --product chorus

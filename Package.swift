@@ -161,6 +161,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChorusStoreTests",
+            dependencies: ["ChorusStorePostgres", "ChorusStore", "ChorusCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChorusHooksTests",
             dependencies: ["ChorusHooks", "ChorusServices", "ChorusCore"],
             swiftSettings: swiftSettings

@@ -94,21 +94,24 @@ enum PostgresSetup {
             case let state?:
                 reason = "the server answered \(error.serverInfo?[.message] ?? "an error") (SQLSTATE \(state))"
             case nil:
+                let detail = error.underlying.map { String(describing: $0) } ?? ""
                 switch error.code {
-                case .connectionError: reason = "no server answered (\(underlying(error)))"
-                case .sslUnsupported: reason = "the server does not offer TLS, which sslmode asks for"
-                default: reason = "the connection failed (\(underlying(error)))"
+                case .connectionError where detail.contains("refused"):
+                    reason = "nothing listens at \(address.host):\(address.port) (connection refused)"
+                case .connectionError:
+                    reason = "no server answered at \(address.host):\(address.port)"
+                case .serverClosedConnection:
+                    reason = "no answer from \(address.host):\(address.port) within 10 s, or the server closed the connection"
+                case .sslUnsupported:
+                    reason = "the server does not offer TLS, which sslmode asks for"
+                default:
+                    reason = "the connection failed (\(error.code))"
                 }
             }
         } else {
             reason = "the connection failed (\(error))"
         }
         return ChorusError(.unavailable, "Cannot use PostgreSQL at \(address): \(reason)")
-    }
-
-    private static func underlying(_ error: PSQLError) -> String {
-        guard let inner = error.underlying else { return "\(error.code)" }
-        return String(describing: inner)
     }
 
     /// `name` as an SQL identifier.

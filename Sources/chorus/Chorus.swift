@@ -4,6 +4,7 @@ import ChorusHTTP
 import ChorusHooks
 import ChorusServices
 import ChorusStore
+import ChorusStorePostgres
 import ChorusStoreSQLite
 import Foundation
 import Hummingbird
@@ -44,16 +45,31 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file, or a postgres:// URL (env CHORUS_DATABASE).")
     var database: String = ProcessInfo.processInfo.environment["CHORUS_DATABASE"] ?? "./chorus.sqlite"
 
-    func open() throws -> SQLiteDatabase { try SQLiteDatabase.open(path: try sqlitePath()) }
+    @Option(name: .customLong("database-pool"), help: "Connections to PostgreSQL this process keeps at most (env CHORUS_DATABASE_POOL).")
+    var pool: Int = Int(ProcessInfo.processInfo.environment["CHORUS_DATABASE_POOL"] ?? "") ?? 10
 
-    /// The SQLite file the option names; a PostgreSQL URL is read (so a
-    /// mistyped one says what is wrong) but not served by this version.
+    /// Opens and migrates the database the option names. PostgreSQL is
+    /// opened only where `postgres` allows it: its store is not complete yet,
+    /// so only `migrate` runs on it.
+    func open(postgres: Bool = false) async throws -> any ChorusDatabase {
+        switch try DatabaseLocation.parse(database) {
+        case .sqlite(let path):
+            return try SQLiteDatabase.open(path: path)
+        case .postgres(let address):
+            guard postgres else {
+                throw ChorusError.badRequest("PostgreSQL (\(address)) is not supported by this command yet: give a SQLite file path")
+            }
+            return try await PostgresDatabase.connect(address, poolSize: pool)
+        }
+    }
+
+    /// The SQLite file the option names (commands that only work on SQLite).
     func sqlitePath() throws -> String {
         switch try DatabaseLocation.parse(database) {
         case .sqlite(let path):
             return path
         case .postgres(let address):
-            throw ChorusError.badRequest("PostgreSQL (\(address)) is not supported by this version yet: give a SQLite file path")
+            throw ChorusError.badRequest("PostgreSQL (\(address)) is not supported by this command yet: give a SQLite file path")
         }
     }
 }
@@ -81,7 +97,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await Chorus.failing {
-            let database = try db.open()
+            let database = try await db.open()
             let base = baseURL ?? ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://\(host):\(port)"
             var config = ChorusConfig(baseURL: base)
             if let raw = ProcessInfo.processInfo.environment["CHORUS_HOOK_RETRY_DELAYS"] {
@@ -151,8 +167,9 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         try await Chorus.failing {
-            let database = try db.open()
+            let database = try await db.open(postgres: true)
             print("Migrated: \(try await database.appliedMigrations().joined(separator: ", "))")
+            if let postgres = database as? PostgresDatabase { await postgres.close() }
         }
     }
 }
@@ -160,8 +177,9 @@ struct Migrate: AsyncParsableCommand {
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage people.", subcommands: [Create.self, List.self, Deactivate.self, SetRole.self])
 
-    static func services(_ db: DatabaseOptions) throws -> Services {
-        Services(config: ChorusConfig(baseURL: ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://127.0.0.1:8080"), database: try db.open())
+    static func services(_ db: DatabaseOptions) async throws -> Services {
+        Services(config: ChorusConfig(baseURL: ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://127.0.0.1:8080"),
+                 database: try await db.open())
     }
 
     struct Create: AsyncParsableCommand {
@@ -203,7 +221,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await Chorus.failing {
-                let services = try Users.services(db)
+                let services = try await Users.services(db)
                 let account = try await services.accounts.account(username: username)
                 _ = try await services.accounts.deactivate(accountID: account.id, actor: nil)
                 print("Deactivated @\(account.username); every session and token is revoked.")
@@ -219,7 +237,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await Chorus.failing {
-                let services = try Users.services(db)
+                let services = try await Users.services(db)
                 let account = try await services.accounts.account(username: username)
                 _ = try await services.accounts.setRole(accountID: account.id, role: role, actor: nil)
                 print("@\(account.username) is now \(role.rawValue).")

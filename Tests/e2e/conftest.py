@@ -8,12 +8,15 @@ on an empty timeline.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from support import HOST, PEOPLE, ChorusServer, chorus_binary, free_port
+from support import HOST, PEOPLE, REPO_ROOT, ChorusServer, chorus_binary, free_port
 
 # MARK: Helpers
 
@@ -77,3 +80,31 @@ def private_chorus(tmp_path: Path) -> Iterator[ChorusServer]:
 @pytest.fixture(scope="session")
 def base_url(chorus: ChorusServer) -> str:
     return chorus.base_url
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A private PostgreSQL cluster on 127.0.0.1 (never the system's), its URL; stopped at the end."""
+    # Under the system's temporary folder, searchable by the unprivileged user
+    # the server runs as when the tests run as root (pytest's folders are private).
+    parent = Path(tempfile.mkdtemp(prefix="chorus-pg-"))
+    parent.chmod(0o755)
+    folder = parent / "cluster"
+    script = REPO_ROOT / "scripts" / "pg-cluster.sh"
+    started = subprocess.run([str(script), "start", str(folder)], capture_output=True, text=True, timeout=120)
+    if started.returncode != 0:
+        pytest.fail(f"the private PostgreSQL cluster did not start: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(script), "stop", str(folder)], capture_output=True, timeout=60)
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """The URL of a new, empty database of the private cluster."""
+    name = "e2e_" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40]
+    subprocess.run(["psql", postgres_server, "-q", "-v", "ON_ERROR_STOP=1", "-c", f'DROP DATABASE IF EXISTS "{name}"',
+                    "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True, timeout=60)
+    return postgres_server.rsplit("/", 1)[0] + "/" + name

@@ -64,16 +64,47 @@ def test_environment_variables_configure_the_database(tmp_path: Path):
     assert db.exists()
 
 
+def one_line_failure(command: list[str], url: str, cwd: Path) -> str:
+    """Runs `chorus COMMAND --database URL`, expects exit 1 and one line on stderr, and returns it."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CHORUS_")}
+    result = subprocess.run([str(chorus_binary()), *command, "--database", url], capture_output=True, text=True,
+                            timeout=CLI_TIMEOUT, env=env, cwd=cwd)
+    assert result.returncode == 1, (command, url, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "secret" not in lines[0], (command, url, result.stderr)
+    return lines[0]
+
+
 def test_a_database_url_that_cannot_be_used_is_one_line_and_exit_1(tmp_path: Path):
     for url, words in [("postgres://chorus@db.internal/chorus?sslmode=maybe", "sslmode"),
                        ("postgres://db.internal/chorus", "no user"),
-                       ("mysql://chorus@db/chorus", "scheme"),
-                       ("postgres://chorus:secret@127.0.0.1:1/chorus", "not supported")]:
+                       ("mysql://chorus@db/chorus", "scheme")]:
         for command in (["migrate"], ["serve", "--port", "0"], ["users", "list"]):
-            env = {key: value for key, value in os.environ.items() if not key.startswith("CHORUS_")}
-            result = subprocess.run([str(chorus_binary()), *command, "--database", url], capture_output=True, text=True,
-                                    timeout=CLI_TIMEOUT, env=env, cwd=tmp_path)
-            assert result.returncode == 1, (command, url, result.stderr)
-            lines = result.stderr.strip().splitlines()
-            assert len(lines) == 1 and words in lines[0] and "secret" not in lines[0], (command, url, result.stderr)
+            assert words in one_line_failure(command, url, tmp_path), (command, url)
+    refused = "postgres://chorus:secret@127.0.0.1:1/chorus"
+    assert "connection refused" in one_line_failure(["migrate"], refused, tmp_path)
+    for command in (["serve", "--port", "0"], ["users", "list"]):
+        assert "not supported" in one_line_failure(command, refused, tmp_path), command
     assert list(tmp_path.iterdir()) == [], "no file is made for a URL"
+
+
+def test_migrate_on_postgres_applies_its_schema_once_even_when_two_nodes_start_together(postgres_database: str, tmp_path: Path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CHORUS_")}
+    command = [str(chorus_binary()), "migrate", "--database", postgres_database]
+    both = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+            for _ in range(2)]
+    for process in both:
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+        assert process.returncode == 0, err
+        assert out.strip() == "Migrated: 0001_schema", out
+    applied = subprocess.run(["psql", postgres_database, "-tA", "-c", "SELECT count(*) FROM chorus_migrations"],
+                             capture_output=True, text=True, check=True, timeout=CLI_TIMEOUT)
+    assert applied.stdout.strip() == "1"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_postgres_server_that_refuses_says_why_in_one_line(postgres_server: str, tmp_path: Path):
+    base = postgres_server.rsplit("/", 1)[0]
+    assert "does not exist" in one_line_failure(["migrate"], base + "/no_such_database", tmp_path)
+    stranger = base.replace("postgres://chorus@", "postgres://stranger:secret@") + "/chorus"
+    assert "refused the user name or password" in one_line_failure(["migrate"], stranger, tmp_path)
