@@ -17,7 +17,7 @@ demo: deps build
 ## tests that drive a real server with Mastodon clients.
 test: deps e2e-deps pg-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
 	CHORUS_BINARY=.build/debug/chorus $(VENV)/bin/python -m pytest -q Tests/e2e
 
 deps:

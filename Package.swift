@@ -162,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChorusStoreTests",
-            dependencies: ["ChorusStorePostgres", "ChorusStore", "ChorusCore"],
+            dependencies: ["ChorusTestSupport", "ChorusStorePostgres", "ChorusStore", "ChorusCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

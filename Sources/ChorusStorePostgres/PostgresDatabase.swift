@@ -121,7 +121,7 @@ public final class PostgresDatabase: ChorusDatabase {
         }
     }
 
-    private func enterSchema(_ connection: PostgresConnection) async throws {
+    func enterSchema(_ connection: PostgresConnection) async throws {
         guard let schema else { return }
         try await connection.query("SET search_path TO \(unescaped: PostgresSetup.quoted(schema))", logger: logger)
     }
