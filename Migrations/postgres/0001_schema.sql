@@ -548,3 +548,15 @@ CREATE TABLE leak_rules (
     created_at TIMESTAMPTZ NOT NULL,
     UNIQUE (kind, value)
 );
+
+-- The node numbers of the Chorus processes sharing this database: a
+-- number is held under a lease its process renews, and its ids carry it
+-- (SnowflakeGenerator), so two processes never make the same id.
+-- `last_millis` is the newest millisecond the holder has made ids in: a
+-- process taking over a number starts after it, whatever its clock says.
+CREATE TABLE chorus_nodes (
+    node        SMALLINT PRIMARY KEY CHECK (node BETWEEN 0 AND 63),
+    holder      TEXT NOT NULL,
+    lease_until TIMESTAMPTZ NOT NULL,
+    last_millis BIGINT NOT NULL DEFAULT 0
+);

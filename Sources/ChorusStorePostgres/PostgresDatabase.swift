@@ -4,6 +4,7 @@ import ChorusStore
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// Chorus on PostgreSQL, for a company that runs several nodes on one
 /// shared database. Each public method is one transaction, as on SQLite.
@@ -29,47 +30,122 @@ public final class PostgresDatabase: ChorusDatabase {
     /// Times a write is tried when concurrent transactions keep conflicting.
     static let maxAttempts = 8
 
-    init(pool: PostgresPool, ownsPool: Bool, schema: String?, clock: any ChorusClock, logger: Logger) {
+    /// The node number this process holds, renewed while it runs.
+    private let claim: Mutex<NodeClaim?>
+    private let renewing = Mutex<Task<Void, Never>?>(nil)
+
+    private init(pool: PostgresPool, ownsPool: Bool, schema: String?, ids: SnowflakeGenerator, clock: any ChorusClock, logger: Logger) {
         self.pool = pool
         self.ownsPool = ownsPool
         self.schema = schema
         self.clock = clock
         self.logger = logger
-        self.ids = SnowflakeGenerator(now: { clock.now() })
+        self.ids = ids
+        self.claim = Mutex(nil)
+    }
+
+    /// Migrates, claims a node number (`node`, or a free one), and returns
+    /// the database whose ids carry it.
+    private static func open(pool: PostgresPool, ownsPool: Bool, schema: String?, node: Int?, clock: any ChorusClock,
+                             logger: Logger) async throws -> PostgresDatabase {
+        let setup = PostgresDatabase(pool: pool, ownsPool: false, schema: schema, ids: SnowflakeGenerator(), clock: clock, logger: logger)
+        try await setup.migrate()
+        let claim = try await setup.claimNode(node)
+        let ids = SnowflakeGenerator(node: claim.node, notBefore: claim.notBefore, now: { clock.now() })
+        let database = PostgresDatabase(pool: pool, ownsPool: ownsPool, schema: schema, ids: ids, clock: clock, logger: logger)
+        database.claim.withLock { $0 = claim }
+        return database
     }
 
     /// Connects to `address` with a pool of `poolSize` connections, checks
     /// that the server answers (a refused connection, an unknown database or
-    /// a wrong password is one readable `ChorusError`), and migrates.
-    public static func connect(_ address: PostgresAddress, poolSize: Int = 10, clock: any ChorusClock = SystemClock(),
+    /// a wrong password is one readable `ChorusError`), migrates, and claims
+    /// a node number (`node`, or the first free one) that it keeps renewing.
+    public static func connect(_ address: PostgresAddress, poolSize: Int = 10, node: Int? = nil, clock: any ChorusClock = SystemClock(),
                                logger: Logger = Logger(label: "chorus.postgres")) async throws -> PostgresDatabase {
         let pool = try await PostgresPool.connect(address, size: poolSize, logger: logger)
-        let database = PostgresDatabase(pool: pool, ownsPool: true, schema: nil, clock: clock, logger: logger)
         do {
-            try await database.migrate()
+            let database = try await open(pool: pool, ownsPool: true, schema: nil, node: node, clock: clock, logger: logger)
+            database.startRenewing()
+            return database
         } catch {
-            await database.close()
+            await pool.close()
             throw error
         }
-        return database
     }
 
     /// A Chorus in its own schema of the database `pool` reaches, created
     /// and migrated here; the pool stays open when this one closes (tests
     /// give each Chorus a schema of one shared database).
-    public static func inSchema(_ schema: String, pool: PostgresPool, clock: any ChorusClock = SystemClock(),
+    public static func inSchema(_ schema: String, pool: PostgresPool, node: Int? = nil, clock: any ChorusClock = SystemClock(),
                                 logger: Logger = Logger(label: "chorus.postgres")) async throws -> PostgresDatabase {
         try await PostgresSetup.translatingErrors {
             try await pool.client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: PostgresSetup.quoted(schema))")
         }
-        let database = PostgresDatabase(pool: pool, ownsPool: false, schema: schema, clock: clock, logger: logger)
-        try await database.migrate()
-        return database
+        return try await open(pool: pool, ownsPool: false, schema: schema, node: node, clock: clock, logger: logger)
     }
 
-    /// Stops the pool, when this database opened it.
+    /// Stops renewing the node number and, when this database opened the pool, closes it.
     public func close() async {
+        let task = renewing.withLock { $0 }
+        task?.cancel()
+        await task?.value
+        if let claim = claim.withLock({ $0 }) {
+            // Give the number back at once: a process started right after may take it.
+            _ = try? await PostgresSetup.translatingErrors {
+                try await client.withConnection { connection in
+                    try await self.enterSchema(connection)
+                    try await claim.release(connection)
+                }
+            }
+        }
         if ownsPool { await pool.close() }
+    }
+
+    /// The node number in this process's ids.
+    public var node: Int { ids.node }
+
+    private func claimNode(_ wanted: Int?) async throws -> NodeClaim {
+        try await PostgresSetup.translatingErrors {
+            try await client.withConnection { connection in
+                try await self.enterSchema(connection)
+                return try await NodeClaim.claim(connection, wanted: wanted, holder: NodeClaim.holderName(),
+                                                 lockKey: PostgresSetup.lockKey(schema: schema) &+ 2)
+            }
+        }
+    }
+
+    /// Renews the lease on the node number every 15 s; if another process
+    /// took the number over (this one stalled past its lease), claims a new
+    /// one and moves the id generator to it.
+    private func startRenewing() {
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: NodeClaim.renewal)
+                guard let self, !Task.isCancelled else { return }
+                await self.renewOnce()
+            }
+        }
+        renewing.withLock { $0 = task }
+    }
+
+    func renewOnce() async {
+        guard let claim = claim.withLock({ $0 }) else { return }
+        do {
+            let kept = try await PostgresSetup.translatingErrors {
+                try await client.withConnection { connection in
+                    try await self.enterSchema(connection)
+                    return try await claim.renew(connection, lastMillis: ids.lastMillis)
+                }
+            }
+            guard !kept else { return }
+            logger.error("node number \(claim.node) was taken over by another process; claiming a new one")
+            let fresh = try await claimNode(nil)
+            ids.reassign(node: fresh.node, notBefore: fresh.notBefore)
+            self.claim.withLock { $0 = fresh }
+        } catch {
+            logger.warning("could not renew node number \(claim.node): \(error)")
+        }
     }
 
     func now() -> Date { clock.now() }
@@ -183,7 +259,11 @@ public final class PostgresPool: Sendable {
     public static func connect(_ address: PostgresAddress, size: Int, logger: Logger = Logger(label: "chorus.postgres")) async throws -> PostgresPool {
         let configuration = try PostgresSetup.configuration(address, poolSize: size)
         try await PostgresSetup.check(address: address, logger: logger)
-        return PostgresPool(client: PostgresClient(configuration: configuration, backgroundLogger: logger))
+        // PostgresNIO warns when a lease comes before `run()` has started,
+        // which is expected here (the lease waits for it): only its errors are logged.
+        var background = logger
+        background.logLevel = .error
+        return PostgresPool(client: PostgresClient(configuration: configuration, backgroundLogger: background))
     }
 
     /// Closes every connection.

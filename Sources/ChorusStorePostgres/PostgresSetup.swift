@@ -74,8 +74,8 @@ enum PostgresSetup {
                 throw PostgresRetry()
             case "23505", "23503", "23514", "23502":
                 throw ChorusError.conflict("That conflicts with existing data")
-            case .some:
-                throw error
+            case let state?:
+                throw ChorusError(.unavailable, "The database refused a statement (SQLSTATE \(state))")
             case nil:
                 throw ChorusError(.unavailable, "The database cannot be reached")
             }

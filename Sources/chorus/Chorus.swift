@@ -48,6 +48,10 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-pool"), help: "Connections to PostgreSQL this process keeps at most (env CHORUS_DATABASE_POOL).")
     var pool: Int = Int(ProcessInfo.processInfo.environment["CHORUS_DATABASE_POOL"] ?? "") ?? 10
 
+    @Option(name: .customLong("node-id"),
+            help: "This process's node number on PostgreSQL, 0-63 (env CHORUS_NODE_ID; default: the first free one).")
+    var node: Int?
+
     /// Opens and migrates the database the option names. PostgreSQL is
     /// opened only where `postgres` allows it: its store is not complete yet,
     /// so only `migrate` runs on it.
@@ -59,7 +63,11 @@ struct DatabaseOptions: ParsableArguments {
             guard postgres else {
                 throw ChorusError.badRequest("PostgreSQL (\(address)) is not supported by this command yet: give a SQLite file path")
             }
-            return try await PostgresDatabase.connect(address, poolSize: pool)
+            let node = try node ?? ProcessInfo.processInfo.environment["CHORUS_NODE_ID"].map { raw in
+                guard let number = Int(raw) else { throw ChorusError.badRequest("CHORUS_NODE_ID must be a number from 0 to 63") }
+                return number
+            }
+            return try await PostgresDatabase.connect(address, poolSize: pool, node: node)
         }
     }
 

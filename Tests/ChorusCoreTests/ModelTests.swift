@@ -50,4 +50,26 @@ struct ModelTests {
         #expect(Set(ids).count == 1000)
         #expect(ids[0] >= SnowflakeGenerator.lowestID(at: fixed))
     }
+
+    @Test func snowflakesOfTwoNodesNeverMeetEvenInTheSameMillisecond() {
+        let fixed = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = SnowflakeGenerator(node: 1, now: { fixed })
+        let second = SnowflakeGenerator(node: 2, now: { fixed })
+        let a = (0..<3000).map { _ in first.next() }
+        let b = (0..<3000).map { _ in second.next() }
+        #expect(a == a.sorted() && b == b.sorted())
+        #expect(Set(a).isDisjoint(with: b))
+        #expect(Set(a).count == 3000 && Set(b).count == 3000)
+        #expect(first.node == 1 && second.node == 2)
+    }
+
+    @Test func aNodeNumberTakenOverStartsAfterItsPreviousHoldersNewestMillisecond() {
+        let fixed = Date(timeIntervalSince1970: 1_800_000_000)
+        let ahead = Int64(fixed.timeIntervalSince1970 * 1000) + 5_000
+        let generator = SnowflakeGenerator(node: 3, notBefore: ahead, now: { fixed })
+        #expect(generator.next() >> 16 == ahead)
+        generator.reassign(node: 4, notBefore: ahead + 10)
+        let moved = generator.next()
+        #expect(moved >> 16 == ahead + 11 && (moved >> 10) & 63 == 4)
+    }
 }

@@ -73,3 +73,30 @@ struct PostgresOutboxTests {
         #expect(try await database.latestEventID() == Int64(writers * perWriter))
     }
 }
+
+@Suite("PostgreSQL node numbers: two processes never make the same id",
+       .enabled(if: TestDatabase.postgres != nil, "needs the private PostgreSQL server of `make test`"))
+struct PostgresNodeTests {
+    @Test func processesSharingADatabaseHoldDifferentNodeNumbers() async throws {
+        let first = try await TestDatabase.makePostgres()
+        let pool = first.pool
+        let schema = try #require(first.schema)
+        let second = try await PostgresDatabase.inSchema(schema, pool: pool)
+        #expect(first.node != second.node)
+        await #expect(throws: ChorusError.self) { try await PostgresDatabase.inSchema(schema, pool: pool, node: first.node) }
+        let third = try await PostgresDatabase.inSchema(schema, pool: pool, node: 40)
+        #expect(third.node == 40)
+        let ids = (0..<2000).flatMap { _ in [first.ids.next(), second.ids.next(), third.ids.next()] }
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test func aNumberTakenOverIsGivenUpForAFreshOne() async throws {
+        let database = try await TestDatabase.makePostgres()
+        let before = database.node
+        try await database.write { connection in
+            _ = try await connection.run("UPDATE chorus_nodes SET holder = 'someone else' WHERE node = \(before)")
+        }
+        await database.renewOnce()
+        #expect(database.node != before)
+    }
+}
