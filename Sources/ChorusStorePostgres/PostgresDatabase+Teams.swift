@@ -185,7 +185,7 @@ extension PostgresDatabase {
     public func requestToJoin(teamID: Int64, accountID: Int64) async throws {
         let now = now()
         try await write { connection in
-            try await connection.run("""
+            _ = try await connection.run("""
                 INSERT INTO team_requests (team_id, account_id, created_at) VALUES (\(teamID), \(accountID), \(now)) ON CONFLICT DO NOTHING
                 """)
         }
@@ -259,7 +259,7 @@ extension PostgresDatabase {
     public func pin(teamID: Int64, statusID: Int64, actorID: Int64) async throws {
         let now = now()
         try await write { connection in
-            try await connection.run("""
+            _ = try await connection.run("""
                 INSERT INTO team_pins (team_id, status_id, pinned_by, created_at) VALUES (\(teamID), \(statusID), \(actorID), \(now))
                 ON CONFLICT DO NOTHING
                 """)
@@ -268,14 +268,14 @@ extension PostgresDatabase {
 
     public func unpin(teamID: Int64, statusID: Int64) async throws {
         try await write { connection in
-            try await connection.run("DELETE FROM team_pins WHERE team_id = \(teamID) AND status_id = \(statusID)")
+            _ = try await connection.run("DELETE FROM team_pins WHERE team_id = \(teamID) AND status_id = \(statusID)")
         }
     }
 
     /// Marks (or clears, with nil) the best answer of a question.
     public func setBestAnswer(questionID: Int64, answerID: Int64?) async throws {
         try await write { connection in
-            try await connection.run("UPDATE statuses SET best_answer_id = \(answerID) WHERE id = \(questionID)")
+            _ = try await connection.run("UPDATE statuses SET best_answer_id = \(answerID) WHERE id = \(questionID)")
         }
     }
 
