@@ -28,8 +28,8 @@ extension PostgresDatabase {
             for (id, status) in originals { all[id] = status }
         }
         let quotedIDs = Array(Set(all.values.compactMap(\.quoteOfId)))
-        let existingQuoted = quotedIDs.isEmpty ? Set<Int64>()
-            : Set(try await connection.column(Int64.self, "SELECT id FROM statuses WHERE id = ANY(\(quotedIDs))"))
+        let existingQuoted = try await quotedIDs.isEmpty ? Set<Int64>()
+            : Set(connection.column(Int64.self, "SELECT id FROM statuses WHERE id = ANY(\(quotedIDs))"))
 
         let statusIDs = Array(all.keys)
         var accountIDs = Set(all.values.map(\.accountId))
@@ -58,10 +58,10 @@ extension PostgresDatabase {
             SELECT reblog_of_id FROM statuses WHERE account_id = \(viewerID) AND reblog_of_id = ANY(\(statusIDs))
             """))
         let teamIDs = Array(Set(all.values.compactMap(\.teamId)))
-        let teams = teamIDs.isEmpty ? [:] : Dictionary(try await connection.records(TeamRecord.self, "SELECT * FROM teams WHERE id = ANY(\(teamIDs))")
+        let teams = try await teamIDs.isEmpty ? [:] : Dictionary(connection.records(TeamRecord.self, "SELECT * FROM teams WHERE id = ANY(\(teamIDs))")
             .map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let pinned = teamIDs.isEmpty ? Set<Int64>()
-            : Set(try await connection.column(Int64.self, "SELECT status_id FROM team_pins WHERE status_id = ANY(\(statusIDs))"))
+        let pinned = try await teamIDs.isEmpty ? Set<Int64>()
+            : Set(connection.column(Int64.self, "SELECT status_id FROM team_pins WHERE status_id = ANY(\(statusIDs))"))
 
         /// A quote nests its quoted post one level deep; deeper quotes are shallow (state and id only).
         func make(_ status: StatusRecord, nestQuote: Bool) -> HydratedStatus? {

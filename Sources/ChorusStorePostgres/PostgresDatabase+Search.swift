@@ -12,7 +12,7 @@ extension PostgresDatabase {
             try await connection.records(AccountRecord.self, """
                 SELECT * FROM accounts WHERE is_active
                 AND (lower(username) LIKE lower(\(escaped + "%")) ESCAPE '\\' OR display_name ILIKE \("%" + escaped + "%") ESCAPE '\\')
-                ORDER BY (lower(username) = lower(\(term))) DESC, followers_count DESC, username LIMIT \(limit) OFFSET \(offset)
+                ORDER BY (lower(username) = lower(\(term))) DESC, followers_count DESC, lower(username) LIMIT \(limit) OFFSET \(offset)
                 """)
         }
     }
@@ -155,7 +155,7 @@ extension PostgresDatabase {
             FROM tags t WHERE t.name = \(name)
             """, logger: PostgresConnection.quiet).collect().first else { return nil }
         let (_, _, seen, followed) = try row.decode((String, String, Bool, Bool).self)
-        return seen || followed ? try TagRecord(tagRow: row) : nil
+        return try seen || followed ? TagRecord(tagRow: row) : nil
     }
 
     /// The tag if a post the viewer may see carries it.

@@ -23,8 +23,8 @@ extension PostgresDatabase {
         let entry = FeedEntry(id: status.id, replyTo: status.inReplyToAccountId, reblogOf: status.reblogOfId,
                               reblogOfAuthor: originalAuthor, visibility: status.visibility)
         // The rule asks for the mentioned people of a direct post only.
-        let mentionIDs = status.visibility == .direct && status.teamId == nil
-            ? try await connection.column(Int64.self, "SELECT account_id FROM mentions WHERE status_id = \(status.id) ORDER BY account_id")
+        let mentionIDs = try await status.visibility == .direct && status.teamId == nil
+            ? connection.column(Int64.self, "SELECT account_id FROM mentions WHERE status_id = \(status.id) ORDER BY account_id")
             : []
         let sources = HomeTimelineRule.sources(ofPostBy: status.accountId, visibility: status.visibility, teamID: status.teamId,
                                                isReply: status.inReplyToId != nil, isReblog: status.reblogOfId != nil, tags: tags) {

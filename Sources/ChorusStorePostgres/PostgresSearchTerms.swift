@@ -11,9 +11,11 @@ import Foundation
 /// Latin letters and splits words at "_". Both are applied here to stored
 /// and query terms alike, so "cafe" finds "café" and "foo" finds "foo_bar".
 enum PostgresSearchTerms {
-    /// The array to store for a post's `text + " " + spoiler_text`.
+    /// The array to store for a post's `text + " " + spoiler_text`. A term
+    /// of 2 KB or more is left out: a tsvector lexeme cannot hold it (and the
+    /// prefix index is a tsvector of the terms).
     static func stored(_ text: String) -> [String] {
-        SearchTokens.indexTerms(text).split(separator: " ").flatMap { tokens(String($0)) }
+        SearchTokens.indexTerms(text).split(separator: " ").flatMap { tokens(String($0)) }.filter { $0.utf8.count < 2048 }
     }
 
     /// What a query asks of the array.
