@@ -143,6 +143,8 @@ start() {
     echo "listen_addresses = '127.0.0.1'"
     echo "unix_socket_directories = '$dir'"
     echo "max_connections = 200"
+    # Tests migrate a schema per fixture, many at once: each migration locks every table it creates.
+    echo "max_locks_per_transaction = 512"
     echo "timezone = 'UTC'"
     echo "log_timezone = 'UTC'"
     if [ "$durable" -eq 0 ]; then

@@ -39,12 +39,13 @@ public enum TestDatabase {
 /// One pool for every test of the process (each test has its own schema).
 actor SharedPool {
     static let shared = SharedPool()
-    private var pool: PostgresPool?
+    /// A task, so that tests asking at once all wait for the one pool.
+    private var opening: Task<PostgresPool, any Error>?
 
     func pool(_ address: PostgresAddress) async throws -> PostgresPool {
-        if let pool { return pool }
-        let opened = try await PostgresPool.connect(address, size: 40)
-        pool = opened
-        return opened
+        if let opening { return try await opening.value }
+        let task = Task { try await PostgresPool.connect(address, size: 40) }
+        opening = task
+        return try await task.value
     }
 }
