@@ -143,7 +143,7 @@ extension PostgresDatabase {
     /// Gives back deliveries claimed but not sent.
     public func releaseLeases(deliveryIDs: [Int64]) async throws {
         try await write { connection in
-            try await connection.run("UPDATE app_deliveries SET lease_until = NULL WHERE id = ANY(\(deliveryIDs))")
+            _ = try await connection.run("UPDATE app_deliveries SET lease_until = NULL WHERE id = ANY(\(deliveryIDs))")
         }
     }
 

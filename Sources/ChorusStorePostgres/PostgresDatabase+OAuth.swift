@@ -27,7 +27,7 @@ extension PostgresDatabase {
 
     public func createCode(_ code: OAuthCodeRecord) async throws {
         try await write { connection in
-            try await connection.run("""
+            _ = try await connection.run("""
                 INSERT INTO oauth_codes (code_hash, app_id, account_id, scopes, redirect_uri, code_challenge, expires_at)
                 VALUES (\(code.codeHash), \(code.appId), \(code.accountId), \(code.scopes), \(code.redirectUri),
                         \(code.codeChallenge), \(code.expiresAt))

@@ -22,7 +22,7 @@ extension PostgresDatabase {
     public func pruneEvents(olderThan age: TimeInterval) async throws {
         let cutoff = now().addingTimeInterval(-age)
         try await write { connection in
-            try await connection.run("""
+            _ = try await connection.run("""
                 DELETE FROM outbox WHERE created_at < \(cutoff)
                   AND id <= coalesce((SELECT min(event_id) FROM outbox_cursors), 9223372036854775807)
                 """)

@@ -20,7 +20,7 @@ extension PostgresDatabase {
     /// writes. A missing address or browser keeps the last known one.
     public func recordSessionUse(tokenID: Int64, at now: Date, notBefore: Date, address: String?, userAgent: String?) async throws {
         try await write { connection in
-            try await connection.run("""
+            _ = try await connection.run("""
                 UPDATE access_tokens SET last_used_at = \(now), ip = coalesce(\(address), ip), user_agent = coalesce(\(userAgent), user_agent)
                 WHERE id = \(tokenID) AND (last_used_at IS NULL OR last_used_at <= \(notBefore))
                 """)
