@@ -119,7 +119,7 @@ extension PostgresDatabase {
             THEN 'the app''s bot is deactivated'
           WHEN d.status_id IS NOT NULL AND d.event_type <> 'post.deleted' AND NOT EXISTS (
               SELECT 1 FROM statuses s WHERE s.id = d.status_id AND (a.team_id IS NULL OR s.team_id = a.team_id)
-                AND \(botMaySeeSQL("s", bot: "a.bot_account_id")))
+                AND \(visibleToViewerSQL("s", viewer: "a.bot_account_id")))
             THEN 'the post was deleted or the bot may no longer see it'
           WHEN d.team_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = d.team_id AND m.account_id = a.bot_account_id)
@@ -127,18 +127,6 @@ extension PostgresDatabase {
             THEN 'the bot is no longer a member of the team'
         END
         """
-
-    /// `visibleToViewerSQL` with the viewer as an SQL expression (the bot of
-    /// the row's app) rather than an integer: the same rule, written out.
-    private static func botMaySeeSQL(_ alias: String, bot: String) -> String {
-        """
-        (\(alias).visibility = 'company' OR (\(alias).account_id = \(bot) AND \(alias).visibility <> 'team') \
-        OR (\(alias).visibility = 'followers' AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = \(bot) AND vf.target_account_id = \(alias).account_id)) \
-        OR (\(alias).visibility IN ('followers', 'direct') AND EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = \(alias).id AND vm.account_id = \(bot))) \
-        OR (\(alias).visibility = 'team' AND EXISTS (SELECT 1 FROM teams vt WHERE vt.id = \(alias).team_id \
-        AND (vt.privacy = 'public' OR EXISTS (SELECT 1 FROM team_members vtm WHERE vtm.team_id = vt.id AND vtm.account_id = \(bot))))))
-        """
-    }
 
     /// Gives back deliveries claimed but not sent.
     public func releaseLeases(deliveryIDs: [Int64]) async throws {

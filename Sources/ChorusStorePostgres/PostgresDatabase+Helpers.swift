@@ -27,16 +27,27 @@ extension PostgresDatabase {
 /// statuses row aliased `alias` (the same condition as SQLite's). The viewer
 /// id is an integer, so it is written into the SQL directly.
 func visibleToViewerSQL(_ alias: String, viewerID: Int64) -> String {
+    visibleToViewerSQL(alias, viewer: String(viewerID))
+}
+
+/// The same condition with `viewer` as any SQL expression (a column such as
+/// the bot of a delivery's app).
+func visibleToViewerSQL(_ alias: String, viewer viewerID: String) -> String {
     """
     (\(alias).visibility = 'company' OR (\(alias).account_id = \(viewerID) AND \(alias).visibility <> 'team') \
     OR (\(alias).visibility = 'followers' AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = \(viewerID) AND vf.target_account_id = \(alias).account_id)) \
     OR (\(alias).visibility IN ('followers', 'direct') AND EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = \(alias).id AND vm.account_id = \(viewerID))) \
-    OR (\(alias).visibility = 'team' AND EXISTS (SELECT 1 FROM teams vt WHERE vt.id = \(alias).team_id AND \(teamVisibleToViewerSQL("vt", viewerID: viewerID)))))
+    OR (\(alias).visibility = 'team' AND EXISTS (SELECT 1 FROM teams vt WHERE vt.id = \(alias).team_id AND \(teamVisibleToViewerSQL("vt", viewer: viewerID)))))
     """
 }
 
 /// True when the viewer may see team `alias` (public, or a member of it).
 func teamVisibleToViewerSQL(_ alias: String, viewerID: Int64) -> String {
+    teamVisibleToViewerSQL(alias, viewer: String(viewerID))
+}
+
+/// The same condition with `viewer` as any SQL expression.
+func teamVisibleToViewerSQL(_ alias: String, viewer viewerID: String) -> String {
     "(\(alias).privacy = 'public' OR EXISTS (SELECT 1 FROM team_members vtm WHERE vtm.team_id = \(alias).id AND vtm.account_id = \(viewerID)))"
 }
 

@@ -63,31 +63,9 @@ extension PostgresDatabase {
         let pinned = try await teamIDs.isEmpty ? Set<Int64>()
             : Set(connection.column(Int64.self, "SELECT status_id FROM team_pins WHERE status_id = ANY(\(statusIDs))"))
 
-        /// A quote nests its quoted post one level deep; deeper quotes are shallow (state and id only).
-        func make(_ status: StatusRecord, nestQuote: Bool) -> HydratedStatus? {
-            guard let account = accounts[status.accountId] else { return nil }
-            var nested: [HydratedStatus] = []
-            var quoteState: HydratedStatus.QuoteState?
-            if let original = status.reblogOfId {
-                guard let record = all[original], let hydrated = make(record, nestQuote: true) else { return nil }
-                nested = [hydrated]
-            } else if let quoted = status.quoteOfId {
-                if let record = all[quoted] {
-                    quoteState = .accepted
-                    if nestQuote, let hydrated = make(record, nestQuote: false) { nested = [hydrated] }
-                } else {
-                    quoteState = existingQuoted.contains(quoted) ? .unauthorized : .deleted
-                }
-            }
-            return HydratedStatus(
-                status: status, account: account,
-                mentions: (mentionsByStatus[status.id] ?? []).compactMap { accounts[$0] },
-                tags: tagsByStatus[status.id] ?? [],
-                favourited: favourited.contains(status.id), reblogged: reblogged.contains(status.id),
-                nested: nested, quoteState: quoteState,
-                team: status.teamId.flatMap { teams[$0] }, pinned: pinned.contains(status.id))
-        }
-        return ids.compactMap { id in base[id].flatMap { make($0, nestQuote: true) } }
+        return HydratedStatus.assemble(ids: ids, base: base, all: all, existingQuoted: existingQuoted, accounts: accounts,
+                                       mentions: mentionsByStatus, tags: tagsByStatus, favourited: favourited,
+                                       reblogged: reblogged, teams: teams, pinned: pinned)
     }
 
     /// The statuses with these ids that the viewer may see, by id.

@@ -168,6 +168,7 @@ public final class PostgresDatabase: ChorusDatabase {
     /// PostgreSQL reports a serialization failure or a deadlock; a unique or
     /// foreign-key violation becomes a 409 like on SQLite. `body` may run
     /// more than once, so it must not have effects outside the database.
+    @discardableResult
     func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
