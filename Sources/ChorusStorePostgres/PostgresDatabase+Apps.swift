@@ -13,7 +13,7 @@ extension PostgresDatabase {
     public func installApp(_ new: NewApp) async throws -> InstalledApp {
         let botID = ids.next()
         let now = now()
-        return try await write { connection in
+        return try await write(turns: new.teamID.map { [HotRow.team($0)] } ?? []) { connection in
             var username = new.botUsername
             var suffix = 1
             while try await connection.count("SELECT count(*) FROM accounts WHERE lower(username) = lower(\(username))") > 0 {

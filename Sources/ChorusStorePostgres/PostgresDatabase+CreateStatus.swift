@@ -26,7 +26,12 @@ extension PostgresDatabase {
     public func createStatus(_ new: NewStatus) async throws -> Int64 {
         let id = ids.next()
         let now = now()
-        return try await write { connection in
+        // The author's count, the parent's replies, the quote's quotes and each
+        // topic's uses are the rows a burst of posts updates together.
+        var turns: [HotRow] = [.account(new.accountID)] + new.tags.map { HotRow.tag($0.name) }
+        if let parentID = new.inReplyToID { turns.append(.status(parentID)) }
+        if let quotedID = new.quoteOfID { turns.append(.status(quotedID)) }
+        return try await write(turns: turns) { connection in
             let post = try await self.resolve(connection, new)
             if let key = new.idempotencyKey,
                let existing = try await connection.scalar(Int64.self, """

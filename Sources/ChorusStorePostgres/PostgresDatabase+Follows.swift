@@ -9,7 +9,7 @@ extension PostgresDatabase {
     /// (PostgreSQL keeps no home-feed cache yet, so there is none to tell.)
     public func follow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
         let now = now()
-        return try await write { connection in
+        return try await write(turns: [.account(accountID), .account(targetID)]) { connection in
             let inserted = try await connection.run("""
                 INSERT INTO follows (account_id, target_account_id, created_at) VALUES (\(accountID), \(targetID), \(now))
                 ON CONFLICT DO NOTHING RETURNING id
@@ -26,7 +26,7 @@ extension PostgresDatabase {
 
     /// Unfollows (idempotent); counts and the event only when a follow went.
     public func unfollow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
-        try await write { connection in
+        try await write(turns: [.account(accountID), .account(targetID)]) { connection in
             let deleted = try await connection.run("""
                 DELETE FROM follows WHERE account_id = \(accountID) AND target_account_id = \(targetID) RETURNING id
                 """)

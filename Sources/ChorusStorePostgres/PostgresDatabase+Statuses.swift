@@ -94,7 +94,7 @@ extension PostgresDatabase {
     /// Favourites a status (idempotent) and notifies its author.
     public func favourite(statusID: Int64, accountID: Int64) async throws {
         let now = now()
-        try await write { connection in
+        try await write(turns: [.status(statusID)]) { connection in
             guard let status = try await connection.record(StatusRecord.self, "SELECT * FROM statuses WHERE id = \(statusID)") else {
                 throw ChorusError.notFound()
             }
@@ -113,7 +113,7 @@ extension PostgresDatabase {
 
     /// Removes a favourite (idempotent) and its notification.
     public func unfavourite(statusID: Int64, accountID: Int64) async throws {
-        try await write { connection in
+        try await write(turns: [.status(statusID)]) { connection in
             let removed = try await connection.run("""
                 DELETE FROM favourites WHERE account_id = \(accountID) AND status_id = \(statusID) RETURNING id
                 """)
@@ -134,7 +134,7 @@ extension PostgresDatabase {
     public func reblog(original: StatusRecord, accountID: Int64) async throws -> Int64 {
         let id = ids.next()
         let now = now()
-        return try await write { connection in
+        return try await write(turns: [.status(original.id), .account(accountID)]) { connection in
             if let existing = try await connection.scalar(Int64.self, """
                 SELECT id FROM statuses WHERE reblog_of_id = \(original.id) AND account_id = \(accountID) ORDER BY id LIMIT 1
                 """) {

@@ -132,7 +132,7 @@ extension PostgresDatabase {
     /// SERIALIZABLE transaction keeps that read true until the commit.
     public func addTeamMember(teamID: Int64, accountID: Int64, role: TeamRole, actorID: Int64) async throws {
         let now = now()
-        try await write { connection in
+        try await write(turns: [.team(teamID)]) { connection in
             let existing = try await self.role(connection, teamID: teamID, accountID: accountID)
             try await connection.run("""
                 INSERT INTO team_members (team_id, account_id, role, created_at) VALUES (\(teamID), \(accountID), \(role.rawValue), \(now))
@@ -149,7 +149,7 @@ extension PostgresDatabase {
     }
 
     public func removeTeamMember(teamID: Int64, accountID: Int64, actorID: Int64) async throws {
-        try await write { connection in
+        try await write(turns: [.team(teamID)]) { connection in
             let removed = try await connection.run("""
                 DELETE FROM team_members WHERE team_id = \(teamID) AND account_id = \(accountID) RETURNING account_id
                 """)

@@ -168,21 +168,34 @@ public final class PostgresDatabase: ChorusDatabase {
     /// PostgreSQL reports a serialization failure or a deadlock; a unique or
     /// foreign-key violation becomes a 409 like on SQLite. `body` may run
     /// more than once, so it must not have effects outside the database.
+    ///
+    /// `turns` names the hot rows the transaction updates (an author's post
+    /// count, a popular post's favourites). Writers naming the same row take
+    /// turns on it before their snapshot starts, so they queue like SQLite's
+    /// writers instead of failing each other (see `HotRow`).
     @discardableResult
-    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func write<T: Sendable>(turns: [HotRow] = [], _ body: (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await PostgresSetup.translatingErrors {
                     try await client.withConnection { connection in
                         try await self.enterSchema(connection)
-                        try await connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE", logger: logger)
                         do {
-                            let result = try await body(connection)
-                            try await connection.query("COMMIT", logger: logger)
-                            return result
+                            try await HotRow.take(turns, on: connection)
+                            try await connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE", logger: logger)
+                            do {
+                                let result = try await body(connection)
+                                try await connection.query("COMMIT", logger: logger)
+                                // Committed: a connection that breaks now takes the turns with it.
+                                try? await HotRow.release(turns, on: connection)
+                                return result
+                            } catch {
+                                _ = try? await connection.query("ROLLBACK", logger: logger)
+                                throw error
+                            }
                         } catch {
-                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                            try? await HotRow.release(turns, on: connection)
                             throw error
                         }
                     }

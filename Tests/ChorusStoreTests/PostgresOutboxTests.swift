@@ -9,11 +9,12 @@ import Testing
 @Suite("PostgreSQL outbox: consumers never skip an event that commits after a later one",
        .enabled(if: TestDatabase.postgres != nil, "needs the private PostgreSQL server of `make test`"))
 struct PostgresOutboxTests {
-    /// Reads the outbox from position 0 until `expected` events arrived or 10 s passed.
+    /// Reads the outbox from position 0 until `expected` events arrived or
+    /// 60 s passed (the whole suite shares one server on two cores).
     static func consume(_ database: PostgresDatabase, expected: Int) async throws -> [String] {
         var cursor: Int64 = 0
         var seen: [String] = []
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while seen.count < expected, Date() < deadline {
             let events = try await database.events(after: cursor, limit: 50)
             for event in events {
