@@ -17,7 +17,7 @@ struct Chorus: AsyncParsableCommand {
         commandName: "chorus",
         abstract: "An enterprise internal microblog server.",
         version: ChorusVersion.current,
-        subcommands: [Serve.self, Migrate.self, Users.self, Seed.self])
+        subcommands: [Serve.self, Migrate.self, Users.self, Seed.self, CopyData.self])
 
     /// Writes a line to standard output at once (unbuffered, also into pipes and logs).
     static func say(_ line: String) {
@@ -52,17 +52,12 @@ struct DatabaseOptions: ParsableArguments {
             help: "This process's node number on PostgreSQL, 0-63 (env CHORUS_NODE_ID; default: the first free one).")
     var node: Int?
 
-    /// Opens and migrates the database the option names. PostgreSQL is
-    /// opened only where `postgres` allows it: its store is not complete yet,
-    /// so only `migrate` runs on it.
-    func open(postgres: Bool = false) async throws -> any ChorusDatabase {
+    /// Opens and migrates the database the option names.
+    func open() async throws -> any ChorusDatabase {
         switch try DatabaseLocation.parse(database) {
         case .sqlite(let path):
             return try SQLiteDatabase.open(path: path)
         case .postgres(let address):
-            guard postgres else {
-                throw ChorusError.badRequest("PostgreSQL (\(address)) is not supported by this command yet: give a SQLite file path")
-            }
             let node = try node ?? ProcessInfo.processInfo.environment["CHORUS_NODE_ID"].map { raw in
                 guard let number = Int(raw) else { throw ChorusError.badRequest("CHORUS_NODE_ID must be a number from 0 to 63") }
                 return number
@@ -71,14 +66,22 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// The SQLite file the option names (commands that only work on SQLite).
-    func sqlitePath() throws -> String {
-        switch try DatabaseLocation.parse(database) {
-        case .sqlite(let path):
-            return path
-        case .postgres(let address):
-            throw ChorusError.badRequest("PostgreSQL (\(address)) is not supported by this command yet: give a SQLite file path")
+    /// Runs `body` on the opened database, then closes it (on PostgreSQL
+    /// that gives the node number back and ends the connections).
+    func using<T>(_ body: (any ChorusDatabase) async throws -> T) async throws -> T {
+        let database = try await open()
+        do {
+            let result = try await body(database)
+            await DatabaseOptions.close(database)
+            return result
+        } catch {
+            await DatabaseOptions.close(database)
+            throw error
         }
+    }
+
+    static func close(_ database: any ChorusDatabase) async {
+        if let postgres = database as? PostgresDatabase { await postgres.close() }
     }
 }
 
@@ -105,58 +108,61 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await Chorus.failing {
-            let database = try await db.open()
-            let base = baseURL ?? ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://\(host):\(port)"
-            var config = ChorusConfig(baseURL: base)
-            if let raw = ProcessInfo.processInfo.environment["CHORUS_HOOK_RETRY_DELAYS"] {
-                guard let schedule = RetrySchedule(parsing: raw) else {
-                    throw ChorusError.badRequest("CHORUS_HOOK_RETRY_DELAYS must be seconds separated by commas, such as 5,300,1800")
-                }
-                config.hookRetrySchedule = schedule
-            }
-            if let raw = ProcessInfo.processInfo.environment["CHORUS_BRIDGE_RETRY_DELAYS"] {
-                guard let schedule = RetrySchedule(parsing: raw) else {
-                    throw ChorusError.badRequest("CHORUS_BRIDGE_RETRY_DELAYS must be seconds separated by commas, such as 5,30,120")
-                }
-                config.bridgeRetryDelays = schedule.delays
-            }
-            if let raw = ProcessInfo.processInfo.environment["CHORUS_POST_RATE_LIMIT"] {
-                guard let limit = RateLimit(parsing: raw) else {
-                    throw ChorusError.badRequest("CHORUS_POST_RATE_LIMIT must be posts/seconds, such as 300/300")
-                }
-                config.postLimit = limit
-            }
-            if let raw = ProcessInfo.processInfo.environment["CHORUS_STREAMS_PER_ACCOUNT"] {
-                guard let count = Int(raw), count > 0 else { throw ChorusError.badRequest("CHORUS_STREAMS_PER_ACCOUNT must be a positive number") }
-                config.streamsPerAccount = count
-            }
-            if let days = try Serve.days("CHORUS_SESSION_IDLE_DAYS") { config.sessionIdleTimeout = days * 86_400 }
-            if let days = try Serve.days("CHORUS_SESSION_MAX_DAYS") { config.sessionLifetime = days * 86_400 }
-            config.bridgeCrashAfterExternalCall = ProcessInfo.processInfo.environment["CHORUS_FAILPOINT"] == "bridge-after-external-call"
-            let services = Services(config: config, database: database, transport: { HTTPWebhookTransport(policy: $0) })
-            try await services.apps.loadAllowlist()
-            if demo {
-                let seeded = try await DemoCompany.seed(services)
-                let signIns = seeded.signIns
-                if signIns.isEmpty {
-                    Chorus.say("Demo: the database already has people; nothing seeded.")
-                } else {
-                    Chorus.say("Demo company ready. Sign in as (password for all: \(signIns[0].password)):")
-                    for signIn in signIns { Chorus.say("  \(signIn.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(signIn.role.rawValue)") }
-                    if let hook = seeded.ciHookURL {
-                        Chorus.say("The demo CI app posts into the release team through its incoming hook (shown once):")
-                        Chorus.say("  curl -H 'Content-Type: application/json' -d '{\"text\": \"构建 #129 通过 ✅\"}' \(hook)")
-                    }
-                }
-            }
-            var logger = Logger(label: "chorus")
-            logger.logLevel = .info
-            let settings = ServerSettings(host: host, port: port, publicDirectory: PublicFolder.locate(),
-                                          trustedProxies: try ServerSettings.trustedProxies(parsing: trustedProxies))
-            let app = buildApplication(services: services, settings: settings, logger: logger)
-            Chorus.say("Chorus \(ChorusVersion.current) serving on \(base)")
-            try await app.runService()
+            try await db.using { database in try await serve(database) }
         }
+    }
+
+    func serve(_ database: any ChorusDatabase) async throws {
+        let base = baseURL ?? ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://\(host):\(port)"
+        var config = ChorusConfig(baseURL: base)
+        if let raw = ProcessInfo.processInfo.environment["CHORUS_HOOK_RETRY_DELAYS"] {
+            guard let schedule = RetrySchedule(parsing: raw) else {
+                throw ChorusError.badRequest("CHORUS_HOOK_RETRY_DELAYS must be seconds separated by commas, such as 5,300,1800")
+            }
+            config.hookRetrySchedule = schedule
+        }
+        if let raw = ProcessInfo.processInfo.environment["CHORUS_BRIDGE_RETRY_DELAYS"] {
+            guard let schedule = RetrySchedule(parsing: raw) else {
+                throw ChorusError.badRequest("CHORUS_BRIDGE_RETRY_DELAYS must be seconds separated by commas, such as 5,30,120")
+            }
+            config.bridgeRetryDelays = schedule.delays
+        }
+        if let raw = ProcessInfo.processInfo.environment["CHORUS_POST_RATE_LIMIT"] {
+            guard let limit = RateLimit(parsing: raw) else {
+                throw ChorusError.badRequest("CHORUS_POST_RATE_LIMIT must be posts/seconds, such as 300/300")
+            }
+            config.postLimit = limit
+        }
+        if let raw = ProcessInfo.processInfo.environment["CHORUS_STREAMS_PER_ACCOUNT"] {
+            guard let count = Int(raw), count > 0 else { throw ChorusError.badRequest("CHORUS_STREAMS_PER_ACCOUNT must be a positive number") }
+            config.streamsPerAccount = count
+        }
+        if let days = try Serve.days("CHORUS_SESSION_IDLE_DAYS") { config.sessionIdleTimeout = days * 86_400 }
+        if let days = try Serve.days("CHORUS_SESSION_MAX_DAYS") { config.sessionLifetime = days * 86_400 }
+        config.bridgeCrashAfterExternalCall = ProcessInfo.processInfo.environment["CHORUS_FAILPOINT"] == "bridge-after-external-call"
+        let services = Services(config: config, database: database, transport: { HTTPWebhookTransport(policy: $0) })
+        try await services.apps.loadAllowlist()
+        if demo {
+            let seeded = try await DemoCompany.seed(services)
+            let signIns = seeded.signIns
+            if signIns.isEmpty {
+                Chorus.say("Demo: the database already has people; nothing seeded.")
+            } else {
+                Chorus.say("Demo company ready. Sign in as (password for all: \(signIns[0].password)):")
+                for signIn in signIns { Chorus.say("  \(signIn.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(signIn.role.rawValue)") }
+                if let hook = seeded.ciHookURL {
+                    Chorus.say("The demo CI app posts into the release team through its incoming hook (shown once):")
+                    Chorus.say("  curl -H 'Content-Type: application/json' -d '{\"text\": \"构建 #129 通过 ✅\"}' \(hook)")
+                }
+            }
+        }
+        var logger = Logger(label: "chorus")
+        logger.logLevel = .info
+        let settings = ServerSettings(host: host, port: port, publicDirectory: PublicFolder.locate(),
+                                      trustedProxies: try ServerSettings.trustedProxies(parsing: trustedProxies))
+        let app = buildApplication(services: services, settings: settings, logger: logger)
+        Chorus.say("Chorus \(ChorusVersion.current) serving on \(base)")
+        try await app.runService()
     }
 
     /// A positive number of days from the environment variable `name`, if it is set.
@@ -175,9 +181,9 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         try await Chorus.failing {
-            let database = try await db.open(postgres: true)
-            print("Migrated: \(try await database.appliedMigrations().joined(separator: ", "))")
-            if let postgres = database as? PostgresDatabase { await postgres.close() }
+            try await db.using { database in
+                print("Migrated: \(try await database.appliedMigrations().joined(separator: ", "))")
+            }
         }
     }
 }
@@ -185,9 +191,12 @@ struct Migrate: AsyncParsableCommand {
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage people.", subcommands: [Create.self, List.self, Deactivate.self, SetRole.self])
 
-    static func services(_ db: DatabaseOptions) async throws -> Services {
-        Services(config: ChorusConfig(baseURL: ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://127.0.0.1:8080"),
-                 database: try await db.open())
+    /// Runs `body` with the services over the database `db` names.
+    static func withServices<T>(_ db: DatabaseOptions, _ body: (Services) async throws -> T) async throws -> T {
+        try await db.using { database in
+            try await body(Services(config: ChorusConfig(baseURL: ProcessInfo.processInfo.environment["CHORUS_BASE_URL"] ?? "http://127.0.0.1:8080"),
+                                    database: database))
+        }
     }
 
     struct Create: AsyncParsableCommand {
@@ -201,8 +210,10 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await Chorus.failing {
-                let account = try await Users.services(db).accounts.createUser(
-                    .init(username: username, password: password, displayName: displayName, email: email, role: role))
+                let account = try await Users.withServices(db) { services in
+                    try await services.accounts.createUser(
+                        .init(username: username, password: password, displayName: displayName, email: email, role: role))
+                }
                 print("Created @\(account.username) (\(account.role.rawValue)), id \(account.id)")
             }
         }
@@ -214,7 +225,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await Chorus.failing {
-                for account in try await Users.services(db).accounts.listAccounts(by: nil) {
+                for account in try await Users.withServices(db, { try await $0.accounts.listAccounts(by: nil) }) {
                     let state = account.isActive ? "active" : "deactivated"
                     print("\(account.username)\t\(account.role.rawValue)\t\(state)\t\(account.displayName)")
                 }
@@ -229,9 +240,11 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await Chorus.failing {
-                let services = try await Users.services(db)
-                let account = try await services.accounts.account(username: username)
-                _ = try await services.accounts.deactivate(accountID: account.id, actor: nil)
+                let account = try await Users.withServices(db) { services in
+                    let account = try await services.accounts.account(username: username)
+                    _ = try await services.accounts.deactivate(accountID: account.id, actor: nil)
+                    return account
+                }
                 print("Deactivated @\(account.username); every session and token is revoked.")
             }
         }
@@ -245,9 +258,11 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await Chorus.failing {
-                let services = try await Users.services(db)
-                let account = try await services.accounts.account(username: username)
-                _ = try await services.accounts.setRole(accountID: account.id, role: role, actor: nil)
+                let account = try await Users.withServices(db) { services in
+                    let account = try await services.accounts.account(username: username)
+                    _ = try await services.accounts.setRole(accountID: account.id, role: role, actor: nil)
+                    return account
+                }
                 print("@\(account.username) is now \(role.rawValue).")
             }
         }
@@ -289,20 +304,79 @@ struct Seed: AsyncParsableCommand {
         try await Chorus.failing {
             let started = Date()
             let hash = try Argon2Hasher().hash("seed-password")
-            var lastLine = ""
-            let summary = try BulkSeeder.run(
-                path: try db.sqlitePath(), plan: SeedPlan(users: users, posts: posts, follows: follows, seed: seed, teams: teams),
-                passwordHash: hash, tokenHash: SecretGenerator.sha256Hex) { phase, done in
-                    let width = 30
-                    let filled = Int((done * Double(width)).rounded(.down))
-                    let line = "\r\(phase.padding(toLength: 11, withPad: " ", startingAt: 0)) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(Int(done * 100))%"
-                    if line != lastLine {
-                        FileHandle.standardError.write(Data(line.utf8))
-                        lastLine = line
+            let plan = SeedPlan(users: users, posts: posts, follows: follows, seed: seed, teams: teams)
+            let bar = ProgressBar()
+            let summary: BulkSeeder.Summary
+            switch try DatabaseLocation.parse(db.database) {
+            case .sqlite(let path):
+                summary = try BulkSeeder.run(path: path, plan: plan, passwordHash: hash, tokenHash: SecretGenerator.sha256Hex, progress: bar.show)
+            case .postgres:
+                // Seeded into a SQLite file first (the bulk loader's fast path), then copied.
+                summary = try await db.using { target in
+                    guard let postgres = target as? PostgresDatabase else { throw ChorusError(.unavailable, "not a PostgreSQL database") }
+                    guard try await postgres.accountCount() == 0 else {
+                        throw ChorusError.conflict("The database already has people: seed only an empty database")
                     }
+                    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chorus-seed-\(UUID().uuidString)")
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    defer { try? FileManager.default.removeItem(at: folder) }
+                    let path = folder.appendingPathComponent("seed.sqlite").path
+                    let summary = try BulkSeeder.run(path: path, plan: plan, passwordHash: hash, tokenHash: SecretGenerator.sha256Hex,
+                                                     progress: bar.show)
+                    _ = try await postgres.copyData(from: try SQLiteDatabase.open(path: path)) { _, done, total in
+                        bar.show("copy", total == 0 ? 1 : Double(done) / Double(total))
+                    }
+                    return summary
                 }
-            FileHandle.standardError.write(Data("\n".utf8))
+            }
+            bar.finish()
             Chorus.say("Seeded \(summary.users) people, \(summary.follows) follows, \(summary.posts) posts in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+        }
+    }
+}
+
+struct CopyData: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy-data",
+        abstract: "Copy a SQLite database into an empty PostgreSQL database.",
+        discussion: """
+            Stop the server first: the copy reads the SQLite file as it is. The PostgreSQL database is migrated, must hold no \
+            data, and is filled in one transaction, so a failed copy leaves it empty. Every table's row count is checked.
+            """)
+
+    @Option(help: "The SQLite database file to copy.") var from: String
+    @Option(help: "The postgres:// URL of the database to fill.") var to: String
+
+    func run() async throws {
+        try await Chorus.failing {
+            guard case .sqlite(let path) = try DatabaseLocation.parse(from) else {
+                throw ChorusError.badRequest("--from must be a SQLite file: the copy goes from SQLite to PostgreSQL")
+            }
+            guard FileManager.default.fileExists(atPath: path) else { throw ChorusError.badRequest("There is no SQLite database at \(path)") }
+            guard case .postgres(let address) = try DatabaseLocation.parse(to) else {
+                throw ChorusError.badRequest("--to must be a postgres:// URL")
+            }
+            let started = Date()
+            let source = try SQLiteDatabase.open(path: path)
+            let target = try await PostgresDatabase.connect(address, poolSize: 2)
+            let bar = ProgressBar()
+            let copied: [CopiedTable]
+            do {
+                copied = try await target.copyData(from: source) { table, done, total in
+                    bar.show(table, total == 0 ? 1 : Double(done) / Double(total))
+                }
+                await target.close()
+            } catch {
+                await target.close()
+                throw error
+            }
+            bar.finish()
+            for table in copied where table.rows > 0 {
+                Chorus.say("  \(table.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(table.rows)")
+            }
+            let rows = copied.map(\.rows).reduce(0, +)
+            Chorus.say("Copied \(rows) rows of \(copied.count) tables in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; "
+                       + "every count matches. Serve with --database \(address).")
         }
     }
 }

@@ -14,12 +14,14 @@ public struct TestFixture: Sendable {
     public static let baseURL = "https://chorus.test"
 
     /// `clock` is the time of the whole Chorus (pass a `TestClock` to move it);
-    /// `hasher` defaults to cheap argon2id; `configure` changes settings (limits).
+    /// `hasher` defaults to cheap argon2id; `configure` changes settings (limits);
+    /// `database` is a given one instead of a fresh one (`TestDatabase.make`).
     public init(limits: LoginRateLimiter.Limits = .init(), transport: (any WebhookTransport)? = nil,
                 retrySchedule: RetrySchedule = .standard, clock: any ChorusClock = SystemClock(),
                 hasher: any PasswordHasher = Argon2Hasher(memoryKiB: 64, iterations: 1),
+                database given: (any ChorusDatabase)? = nil,
                 configure: (inout ChorusConfig) -> Void = { _ in }) async throws {
-        let database = try await TestDatabase.make(clock: clock)
+        let database = if let given { given } else { try await TestDatabase.make(clock: clock) }
         var config = ChorusConfig(baseURL: TestFixture.baseURL, hookRetrySchedule: retrySchedule)
         configure(&config)
         services = Services(config: config, database: database,

@@ -1,16 +1,22 @@
 """Fixtures that run the real `chorus` binary for the end-to-end tests.
 
 One server is started per test session on a free port of 127.0.0.1, with a
-fresh SQLite database and the people of `support.PEOPLE` created through the
-CLI. Tests share it, so each test posts its own distinct text and never relies
-on an empty timeline.
+fresh database and the people of `support.PEOPLE` created through the CLI.
+Tests share it, so each test posts its own distinct text and never relies on
+an empty timeline.
+
+The database is a SQLite file, or with `CHORUS_E2E_BACKEND=postgres` a new
+database of a private PostgreSQL cluster the session starts (`make test` runs
+the suite both ways).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -21,13 +27,29 @@ from support import HOST, PEOPLE, REPO_ROOT, ChorusServer, chorus_binary, free_p
 # MARK: Helpers
 
 
-def launch(workdir: Path) -> ChorusServer:
-    """Creates the people of PEOPLE in a new database under `workdir`, then starts a server."""
+BACKEND = os.environ.get("CHORUS_E2E_BACKEND", "sqlite")
+if BACKEND not in ("sqlite", "postgres"):
+    raise pytest.UsageError(f"CHORUS_E2E_BACKEND must be sqlite or postgres, not {BACKEND!r}")
+
+
+def create_database(postgres_server: str, name: str) -> str:
+    """Creates (anew) the database `name` on the private cluster; its URL."""
+    subprocess.run(["psql", postgres_server, "-q", "-v", "ON_ERROR_STOP=1", "-c", f'DROP DATABASE IF EXISTS "{name}"',
+                    "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True, timeout=60)
+    return postgres_server.rsplit("/", 1)[0] + "/" + name
+
+
+def launch(workdir: Path, request: pytest.FixtureRequest) -> ChorusServer:
+    """Creates the people of PEOPLE in a new database (under `workdir` on
+    SQLite), then starts a server."""
     binary = chorus_binary()
     if not binary.is_file():
         pytest.fail(f"chorus binary not found at {binary}: run `swift build --product chorus` or set CHORUS_BINARY")
-    server = ChorusServer(binary=binary, database=workdir / "chorus.sqlite", port=free_port(),
-                          log_path=workdir / "server.log")
+    if BACKEND == "postgres":
+        database = create_database(request.getfixturevalue("postgres_server"), "e2e_" + uuid.uuid4().hex[:12])
+    else:
+        database = str(workdir / "chorus.sqlite")
+    server = ChorusServer(binary=binary, database=database, port=free_port(), log_path=workdir / "server.log")
     for person in PEOPLE.values():
         server.create_user(person)
     server.start()
@@ -58,9 +80,9 @@ def no_proxies() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def chorus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChorusServer]:
+def chorus(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[ChorusServer]:
     """The shared Chorus server; stopped at the end of the session."""
-    server = launch(tmp_path_factory.mktemp("chorus"))
+    server = launch(tmp_path_factory.mktemp("chorus"), request)
     try:
         yield server
     finally:
@@ -68,9 +90,9 @@ def chorus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChorusServer]:
 
 
 @pytest.fixture
-def private_chorus(tmp_path: Path) -> Iterator[ChorusServer]:
+def private_chorus(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ChorusServer]:
     """A server of its own, for a test that stops or breaks it."""
-    server = launch(tmp_path)
+    server = launch(tmp_path, request)
     try:
         yield server
     finally:
@@ -104,7 +126,4 @@ def postgres_server() -> Iterator[str]:
 @pytest.fixture
 def postgres_database(postgres_server: str, request: pytest.FixtureRequest) -> str:
     """The URL of a new, empty database of the private cluster."""
-    name = "e2e_" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40]
-    subprocess.run(["psql", postgres_server, "-q", "-v", "ON_ERROR_STOP=1", "-c", f'DROP DATABASE IF EXISTS "{name}"',
-                    "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True, timeout=60)
-    return postgres_server.rsplit("/", 1)[0] + "/" + name
+    return create_database(postgres_server, "e2e_" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40])

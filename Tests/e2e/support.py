@@ -137,7 +137,8 @@ class ChorusServer:
     """A running Chorus server and the ways tests talk to it."""
 
     binary: Path
-    database: Path
+    # A SQLite file or a postgres:// URL.
+    database: str
     port: int
     log_path: Path
     process: subprocess.Popen | None = None

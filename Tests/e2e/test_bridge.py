@@ -23,9 +23,9 @@ EXPORT_WAIT = 40.0
 
 
 @pytest.fixture
-def external(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChorusServer]:
+def external(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[ChorusServer]:
     """A second Chorus: the outside world, where alice's account is the brand."""
-    server = launch(tmp_path_factory.mktemp("external"))
+    server = launch(tmp_path_factory.mktemp("external"), request)
     try:
         yield server
     finally:

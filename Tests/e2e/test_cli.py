@@ -82,9 +82,8 @@ def test_a_database_url_that_cannot_be_used_is_one_line_and_exit_1(tmp_path: Pat
         for command in (["migrate"], ["serve", "--port", "0"], ["users", "list"]):
             assert words in one_line_failure(command, url, tmp_path), (command, url)
     refused = "postgres://chorus:secret@127.0.0.1:1/chorus"
-    assert "connection refused" in one_line_failure(["migrate"], refused, tmp_path)
-    for command in (["serve", "--port", "0"], ["users", "list"]):
-        assert "not supported" in one_line_failure(command, refused, tmp_path), command
+    for command in (["migrate"], ["serve", "--port", "0"], ["users", "list"]):
+        assert "connection refused" in one_line_failure(command, refused, tmp_path), command
     assert list(tmp_path.iterdir()) == [], "no file is made for a URL"
 
 
