@@ -14,11 +14,14 @@ demo: deps build
 	.build/debug/chorus serve --demo --database $(DEMO_DB) --host 127.0.0.1 --port $(PORT)
 
 ## Run every test: Swift unit, service and HTTP tests, then the end-to-end
-## tests that drive a real server with Mastodon clients.
+## tests that drive a real server with Mastodon clients; each set once on
+## SQLite and once on PostgreSQL (a private cluster the run starts and stops).
 test: deps e2e-deps pg-deps
 	$(SWIFT) build --build-tests
 	scripts/with-postgres.sh $(SWIFT) test --skip-build
+	CHORUS_TEST_BACKEND=postgres scripts/with-postgres.sh $(SWIFT) test --skip-build
 	CHORUS_BINARY=.build/debug/chorus $(VENV)/bin/python -m pytest -q Tests/e2e
+	CHORUS_E2E_BACKEND=postgres CHORUS_BINARY=.build/debug/chorus $(VENV)/bin/python -m pytest -q Tests/e2e
 
 deps:
 	@scripts/install-deps.sh
