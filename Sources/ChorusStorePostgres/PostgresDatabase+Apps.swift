@@ -13,7 +13,7 @@ extension PostgresDatabase {
     public func installApp(_ new: NewApp) async throws -> InstalledApp {
         let botID = ids.next()
         let now = now()
-        return try await write(turns: new.teamID.map { [HotRow.team($0)] } ?? []) { connection in
+        let installed = try await write(turns: new.teamID.map { [HotRow.team($0)] } ?? []) { connection in
             var username = new.botUsername
             var suffix = 1
             while try await connection.count("SELECT count(*) FROM accounts WHERE lower(username) = lower(\(username))") > 0 {
@@ -70,6 +70,8 @@ extension PostgresDatabase {
                                        detail: ["name": new.name, "bot": username, "team_id": new.teamID ?? 0, "scopes": new.scopes])
             return InstalledApp(app: app, bot: bot, commands: commands)
         }
+        if new.teamID != nil { feeds.relationsChanged(viewerID: botID) }
+        return installed
     }
 
     /// Every app, the company-wide ones, or those installed in `teamIDs`.
@@ -146,7 +148,7 @@ extension PostgresDatabase {
     /// its teams, queued deliveries dropped, the incoming hook forgotten.
     /// The bot's posts stay.
     public func uninstallApp(appID: Int64, actorID: Int64) async throws {
-        try await write { connection in
+        let bot = try await write { connection in
             guard let app = try await connection.record(AppRecord.self, "SELECT * FROM apps WHERE id = \(appID)") else {
                 throw ChorusError.notFound("App not found")
             }
@@ -161,7 +163,9 @@ extension PostgresDatabase {
             try await connection.run("DELETE FROM apps WHERE id = \(appID)")
             try await self.appendEvent(connection, type: "account.sessions_revoked", payload: ["account_id": bot])
             try await self.appendAudit(connection, actorID: actorID, action: "app.uninstalled", subject: "app:\(appID)", detail: ["name": app.name])
+            return bot
         }
+        feeds.relationsChanged(viewerID: bot)
     }
 
     /// The app whose incoming hook has this secret hash, with its bot.

@@ -31,18 +31,23 @@ extension PostgresDatabase {
         var turns: [HotRow] = [.account(new.accountID)] + new.tags.map { HotRow.tag($0.name) }
         if let parentID = new.inReplyToID { turns.append(.status(parentID)) }
         if let quotedID = new.quoteOfID { turns.append(.status(quotedID)) }
-        return try await write(turns: turns) { connection in
+        let stored: (id: Int64, post: ResolvedPost?) = try await write(turns: turns) { connection in
             let post = try await self.resolve(connection, new)
             if let key = new.idempotencyKey,
                let existing = try await connection.scalar(Int64.self, """
                    SELECT status_id FROM idempotency_keys
                    WHERE account_id = \(new.accountID) AND key = \(key) AND created_at > \(now.addingTimeInterval(-3600))
                    """) {
-                return existing
+                return (existing, nil)
             }
             try await self.insert(connection, new, post, id: id, at: now)
-            return id
+            return (id, post)
         }
+        if let post = stored.post {
+            feeds.didPost(id: id, authorID: new.accountID, replyToAuthorID: post.parent?.accountId, visibility: post.placement.visibility,
+                          teamID: post.placement.teamID, tags: new.tags.map(\.name), mentionIDs: post.mentionIDs)
+        }
+        return stored.id
     }
 
     /// Reads what the post refers to and runs the placement rules on it, in

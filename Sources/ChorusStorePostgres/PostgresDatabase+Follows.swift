@@ -6,10 +6,9 @@ import PostgresNIO
 extension PostgresDatabase {
     /// Follows `targetID` (immediate inside the company; idempotent): counts,
     /// a notification and an outbox event, only when the follow is new.
-    /// (PostgreSQL keeps no home-feed cache yet, so there is none to tell.)
     public func follow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
         let now = now()
-        return try await write(turns: [.account(accountID), .account(targetID)]) { connection in
+        let result = try await write(turns: [.account(accountID), .account(targetID)]) { connection in
             let inserted = try await connection.run("""
                 INSERT INTO follows (account_id, target_account_id, created_at) VALUES (\(accountID), \(targetID), \(now))
                 ON CONFLICT DO NOTHING RETURNING id
@@ -22,11 +21,13 @@ extension PostgresDatabase {
             }
             return try await self.relationship(connection, viewerID: accountID, targetID: targetID)
         }
+        feeds.relationsChanged(viewerID: accountID)
+        return result
     }
 
     /// Unfollows (idempotent); counts and the event only when a follow went.
     public func unfollow(accountID: Int64, targetID: Int64) async throws -> RelationshipRecord {
-        try await write(turns: [.account(accountID), .account(targetID)]) { connection in
+        let result = try await write(turns: [.account(accountID), .account(targetID)]) { connection in
             let deleted = try await connection.run("""
                 DELETE FROM follows WHERE account_id = \(accountID) AND target_account_id = \(targetID) RETURNING id
                 """)
@@ -37,6 +38,8 @@ extension PostgresDatabase {
             }
             return try await self.relationship(connection, viewerID: accountID, targetID: targetID)
         }
+        feeds.relationsChanged(viewerID: accountID)
+        return result
     }
 
     func relationship(_ connection: PostgresConnection, viewerID: Int64, targetID: Int64) async throws -> RelationshipRecord {

@@ -107,7 +107,7 @@ extension PostgresDatabase {
     /// Returns the tag as the follower sees it.
     public func followTag(accountID: Int64, name: String, display: String) async throws -> TagRecord {
         let now = now()
-        return try await write { connection in
+        let result = try await write { connection in
             try await connection.run("""
                 INSERT INTO tags (name, display_name, created_at, last_used_at, uses_count) VALUES (\(name), \(display), \(now), \(now), 0)
                 ON CONFLICT (name) DO NOTHING
@@ -118,6 +118,8 @@ extension PostgresDatabase {
             guard let tag = try await self.tag(connection, name: name, viewerID: accountID) else { throw ChorusError.notFound() }
             return tag
         }
+        feeds.relationsChanged(viewerID: accountID)
+        return result
     }
 
     /// Stops following a hashtag (its posts already in the feed stay).
@@ -125,6 +127,7 @@ extension PostgresDatabase {
         try await write { connection in
             try await connection.run("DELETE FROM tag_follows WHERE account_id = \(accountID) AND tag = \(name)")
         }
+        feeds.relationsChanged(viewerID: accountID)
     }
 
     /// The hashtags an account follows, most recently followed first, as that account sees them.

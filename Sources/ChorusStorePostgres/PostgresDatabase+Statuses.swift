@@ -23,7 +23,7 @@ extension PostgresDatabase {
     /// Deletes a status and everything that hangs on it (reblogs, favourites,
     /// notifications, search terms go by cascade); replies stay.
     public func deleteStatus(id: Int64, actorID: Int64) async throws {
-        try await write { connection in
+        let removed = try await write { connection in
             guard let status = try await connection.record(StatusRecord.self, "SELECT * FROM statuses WHERE id = \(id) FOR UPDATE") else {
                 throw ChorusError.notFound()
             }
@@ -62,7 +62,9 @@ extension PostgresDatabase {
             if let teamID = status.teamId { payload["team_id"] = teamID }
             if status.reblogOfId != nil { payload["reblog"] = true }
             try await self.appendEvent(connection, type: "status.deleted", payload: payload)
+            return Set([id] + reblogs.map(\.0))
         }
+        feeds.didRemove(removed)
     }
 
     /// The open nominations of a deleted post are retracted inside the
@@ -134,11 +136,11 @@ extension PostgresDatabase {
     public func reblog(original: StatusRecord, accountID: Int64) async throws -> Int64 {
         let id = ids.next()
         let now = now()
-        return try await write(turns: [.status(original.id), .account(accountID)]) { connection in
+        let (storedID, isNew) = try await write(turns: [.status(original.id), .account(accountID)]) { connection in
             if let existing = try await connection.scalar(Int64.self, """
                 SELECT id FROM statuses WHERE reblog_of_id = \(original.id) AND account_id = \(accountID) ORDER BY id LIMIT 1
                 """) {
-                return existing
+                return (existing, false)
             }
             let reblog = StatusRecord(id: id, accountId: accountID, text: "", contentHtml: "", visibility: .company,
                                       reblogOfId: original.id, createdAt: now)
@@ -151,8 +153,10 @@ extension PostgresDatabase {
                 try await self.notify(connection, accountID: original.accountId, type: "reblog", from: accountID, statusID: original.id)
             }
             try await self.appendEvent(connection, type: "status.created", payload: ["status_id": id, "account_id": accountID])
-            return id
+            return (id, true)
         }
+        if isNew { feeds.didReblog(id: id, by: accountID, original: original) }
+        return storedID
     }
 
     /// The id of `accountID`'s reblog of `originalID`, if any.

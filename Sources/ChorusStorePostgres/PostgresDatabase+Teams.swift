@@ -11,7 +11,7 @@ extension PostgresDatabase {
     /// the same visible address cannot both pass it (one is retried).
     public func createTeam(_ team: TeamRecord, ownerID: Int64, numberIfTaken: Bool) async throws -> TeamRecord {
         let now = now()
-        return try await write { connection in
+        let result = try await write { connection in
             var team = team
             if try await self.visibleTeamHasSlug(connection, team.slug, viewerID: ownerID) {
                 guard numberIfTaken else { throw ChorusError.conflict("The team address \(team.slug) is taken") }
@@ -33,6 +33,8 @@ extension PostgresDatabase {
                                        detail: ["slug": team.slug, "privacy": team.privacy.rawValue])
             return team
         }
+        feeds.relationsChanged(viewerID: ownerID)
+        return result
     }
 
     /// Saves changed team fields. A team made public may not share its
@@ -146,6 +148,7 @@ extension PostgresDatabase {
             try await self.appendAudit(connection, actorID: actorID, action: existing == nil ? "team.member_added" : "team.member_role_changed",
                                        subject: "team:\(teamID)", detail: ["account_id": accountID, "role": role.rawValue])
         }
+        feeds.relationsChanged(viewerID: accountID)
     }
 
     public func removeTeamMember(teamID: Int64, accountID: Int64, actorID: Int64) async throws {
@@ -159,6 +162,7 @@ extension PostgresDatabase {
             try await self.appendAudit(connection, actorID: actorID, action: actorID == accountID ? "team.member_left" : "team.member_removed",
                                        subject: "team:\(teamID)", detail: ["account_id": accountID])
         }
+        feeds.relationsChanged(viewerID: accountID)
     }
 
     public func ownerCount(teamID: Int64) async throws -> Int {

@@ -5,30 +5,35 @@ import PostgresNIO
 
 extension PostgresDatabase {
     /// The viewer's home timeline, merged on read from the sources it is
-    /// made of (see `PostgresHomeMerge`), newest first.
+    /// made of (see `HomeMerge`), newest first.
     public func homeTimeline(viewerID: Int64, page: Page) async throws -> [HydratedStatus] {
         try await read { connection in
-            let ids = try await PostgresHomeMerge(connection, viewerID: viewerID).ids(connection, page: page)
+            let ids = try await self.feeds.homeIDs(viewerID: viewerID, page: page, PostgresFeedReader(connection: connection))
             return try await self.hydrate(connection, ids: ids, viewerID: viewerID)
         }
     }
 
-    /// There is no home-feed cache on PostgreSQL yet, so nothing is loaded:
-    /// every source is read from the database when a merge needs it.
-    /// Answers how many people SQLite's warming would have loaded (the
-    /// active ones who posted, up to the same cap), which is how many are
-    /// ready to be merged.
+    /// Loads the newest posts of the most recently active people into the
+    /// home-feed cache, a few at a time; returns how many people.
     public func warmHomeFeeds() async throws -> Int {
-        try await read { connection in
-            try await connection.count("""
-                SELECT count(*) FROM (SELECT 1 FROM accounts WHERE is_active AND statuses_count > 0 LIMIT 15000) AS capped
+        let authors = try await read { connection in
+            try await connection.column(Int64.self, """
+                SELECT id FROM accounts WHERE is_active AND statuses_count > 0 ORDER BY last_status_at DESC NULLS LAST, id
+                LIMIT \(FeedCache.maxSources / 2)
                 """)
         }
+        for start in stride(from: 0, to: authors.count, by: 100) {
+            try Task.checkCancellation()
+            let chunk = authors[start..<min(start + 100, authors.count)].map(FeedSource.author)
+            _ = try await read { connection in try await self.feeds.streams(chunk, PostgresFeedReader(connection: connection)).count }
+            await Task.yield()
+        }
+        return authors.count
     }
 
     /// The ids of a home-timeline page, before hydration (for checks and tools).
     public func homeTimelineIDs(viewerID: Int64, page: Page) async throws -> [Int64] {
-        try await read { connection in try await PostgresHomeMerge(connection, viewerID: viewerID).ids(connection, page: page) }
+        try await read { connection in try await self.feeds.homeIDs(viewerID: viewerID, page: page, PostgresFeedReader(connection: connection)) }
     }
 
     /// Every company-visible original post, newest first.

@@ -22,6 +22,12 @@ public final class PostgresDatabase: ChorusDatabase {
     let clock: any ChorusClock
     /// The schema every connection works in (tests give each Chorus its own).
     let schema: String?
+    /// The newest entries of each home-feed source (see `HomeMerge`), kept
+    /// up to date by this process's writes: one serving node per database
+    /// until the nodes tell each other theirs.
+    let feeds = FeedCache()
+    /// This process's turns on hot rows (see `HotRow`).
+    let localTurns = LocalTurns()
     let logger: Logger
 
     /// What a store method not yet written for PostgreSQL answers.
@@ -83,6 +89,13 @@ public final class PostgresDatabase: ChorusDatabase {
             try await pool.client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: PostgresSetup.quoted(schema))")
         }
         return try await open(pool: pool, ownsPool: false, schema: schema, node: node, clock: clock, logger: logger)
+    }
+
+    /// A second process's view of this database, for tests of several
+    /// nodes: the same schema and pool, but its own node number, home-feed
+    /// cache and turns on hot rows.
+    public func anotherNode() async throws -> PostgresDatabase {
+        try await Self.open(pool: pool, ownsPool: false, schema: schema, node: nil, clock: clock, logger: logger)
     }
 
     /// Stops renewing the node number and, when this database opened the pool, closes it.
@@ -175,6 +188,20 @@ public final class PostgresDatabase: ChorusDatabase {
     /// writers instead of failing each other (see `HotRow`).
     @discardableResult
     func write<T: Sendable>(turns: [HotRow] = [], _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let keys = HotRow.keys(turns, schema: schema)
+        // This process's writers of the same rows queue before they hold a connection.
+        await localTurns.acquire(keys)
+        do {
+            let result = try await serializable(keys, body)
+            await localTurns.release(keys)
+            return result
+        } catch {
+            await localTurns.release(keys)
+            throw error
+        }
+    }
+
+    private func serializable<T: Sendable>(_ keys: [Int64], _ body: (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
@@ -182,20 +209,19 @@ public final class PostgresDatabase: ChorusDatabase {
                     try await client.withConnection { connection in
                         try await self.enterSchema(connection)
                         do {
-                            try await HotRow.take(turns, on: connection)
+                            try await HotRow.take(keys, on: connection)
                             try await connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE", logger: logger)
                             do {
                                 let result = try await body(connection)
                                 try await connection.query("COMMIT", logger: logger)
-                                // Committed: a connection that breaks now takes the turns with it.
-                                try? await HotRow.release(turns, on: connection)
+                                await HotRow.release(keys, on: connection)
                                 return result
                             } catch {
                                 _ = try? await connection.query("ROLLBACK", logger: logger)
                                 throw error
                             }
                         } catch {
-                            try? await HotRow.release(turns, on: connection)
+                            await HotRow.release(keys, on: connection)
                             throw error
                         }
                     }

@@ -94,124 +94,22 @@ enum PostgresFeedSources {
     }
 }
 
-/// A reader's home timeline without a cache: the entries of their sources
-/// that `HomeTimelineRule` admits, merged newest first and paginated like
-/// SQLite's HomeMerge (the same acceptance, de-duplication and limits), each
-/// source read from the database as the merge reaches it.
-struct PostgresHomeMerge {
-    let viewerID: Int64
-    let follows: Set<Int64>
-    let sources: [FeedSource]
-    /// The most entries looked at for one page, as in SQLite's HomeMerge.
-    static let maxScanned = 5_000
+/// The home merge's reads on PostgreSQL, on one connection of the pool.
+struct PostgresFeedReader: FeedReader {
+    let connection: PostgresConnection
 
-    init(_ connection: PostgresConnection, viewerID: Int64) async throws {
-        self.viewerID = viewerID
-        follows = Set(try await connection.column(Int64.self, "SELECT target_account_id FROM follows WHERE account_id = \(viewerID)"))
-        let teams = try await connection.column(Int64.self, "SELECT team_id FROM team_members WHERE account_id = \(viewerID) ORDER BY team_id")
-        let tags = try await connection.column(String.self, "SELECT tag FROM tag_follows WHERE account_id = \(viewerID) ORDER BY tag")
-        sources = HomeTimelineRule.sources(ofReader: viewerID, follows: follows, teams: teams, tags: tags)
+    func relations(of viewerID: Int64) async throws -> FeedRelations {
+        FeedRelations(
+            follows: Set(try await connection.column(Int64.self, "SELECT target_account_id FROM follows WHERE account_id = \(viewerID)")),
+            teams: try await connection.column(Int64.self, "SELECT team_id FROM team_members WHERE account_id = \(viewerID) ORDER BY team_id"),
+            tags: try await connection.column(String.self, "SELECT tag FROM tag_follows WHERE account_id = \(viewerID) ORDER BY tag"))
     }
 
-    /// Whether an entry of `source` belongs in this reader's home (`HomeTimelineRule`).
-    func accepts(_ entry: FeedEntry, from source: FeedSource) -> Bool {
-        HomeTimelineRule.admits(entry, from: source, reader: viewerID, followsRepliedTo: follows.contains(entry.replyTo),
-                                followsOriginalAuthor: follows.contains(entry.reblogOfAuthor))
+    func entries(of source: FeedSource, before: Int64, limit: Int) async throws -> [FeedEntry] {
+        try await PostgresFeedSources.load(source, connection, before: before, limit: limit)
     }
 
-    /// The ids of one page.
-    func ids(_ connection: PostgresConnection, page: Page) async throws -> [Int64] {
-        if let minID = page.minID {
-            return try await ascendingIDs(connection, after: minID, before: page.maxID ?? Int64.max, limit: page.limit)
-        }
-        return try await descendingIDs(connection, before: page.maxID ?? Int64.max, after: page.sinceID ?? 0, limit: page.limit)
-    }
-
-    /// One source read newest first, a chunk at a time.
-    private struct Cursor {
-        let source: FeedSource
-        var entries: [FeedEntry]
-        var index = 0
-        var exhausted: Bool
-        var head: FeedEntry? { index < entries.count ? entries[index] : nil }
-    }
-
-    private func descendingIDs(_ connection: PostgresConnection, before: Int64, after: Int64, limit: Int) async throws -> [Int64] {
-        guard limit > 0 else { return [] }
-        var cursors: [Cursor] = []
-        cursors.reserveCapacity(sources.count)
-        for source in sources {
-            let entries = try await PostgresFeedSources.load(source, connection, before: before, limit: limit)
-            let cursor = Cursor(source: source, entries: entries, exhausted: entries.count < limit)
-            if cursor.head != nil { cursors.append(cursor) }
-        }
-        // The head id of each cursor (Int64.min once it is done).
-        var heads = cursors.map { $0.head?.id ?? Int64.min }
-        var result: [Int64] = []
-        var shown = Set<Int64>()
-        var scanned = 0
-        while result.count < limit, scanned < PostgresHomeMerge.maxScanned {
-            var best = -1
-            var bestID = after
-            for (index, head) in heads.enumerated() where head > bestID {
-                best = index
-                bestID = head
-            }
-            guard best >= 0 else { break }
-            scanned += 1
-            // One post can come from several sources (a followed person's direct post that
-            // mentions the reader): it belongs if any of them lets it in. Each moves on.
-            var accepted = false
-            var entry = cursors[best].entries[cursors[best].index]
-            for index in heads.indices where heads[index] == bestID {
-                if !accepted, let head = cursors[index].head, accepts(head, from: cursors[index].source) {
-                    accepted = true
-                    entry = head
-                }
-                cursors[index].index += 1
-                if cursors[index].head == nil, !cursors[index].exhausted {
-                    let more = try await PostgresFeedSources.load(cursors[index].source, connection, before: bestID, limit: 2 * limit)
-                    cursors[index] = Cursor(source: cursors[index].source, entries: more, exhausted: more.count < 2 * limit)
-                }
-                heads[index] = cursors[index].head?.id ?? Int64.min
-            }
-            if accepted, firstShowing(entry, &shown) { result.append(entry.id) }
-        }
-        return result
-    }
-
-    /// A page above `min_id`: the oldest entries first, returned newest first.
-    private func ascendingIDs(_ connection: PostgresConnection, after: Int64, before: Int64, limit: Int) async throws -> [Int64] {
-        guard limit > 0 else { return [] }
-        var candidates: [FeedEntry] = []
-        var scanned = 0
-        for source in sources {
-            // Up to `limit` accepted entries of each source: the page's oldest are among them.
-            var taken = 0
-            var bound = after
-            while taken < limit, scanned < PostgresHomeMerge.maxScanned {
-                let chunk = try await PostgresFeedSources.load(source, connection, after: bound, limit: limit)
-                scanned += chunk.count
-                for entry in chunk where entry.id < before && accepts(entry, from: source) {
-                    candidates.append(entry)
-                    taken += 1
-                }
-                guard chunk.count == limit, let last = chunk.last, last.id < before else { break }
-                bound = last.id
-            }
-        }
-        candidates.sort { $0.id < $1.id }
-        var result: [Int64] = []
-        var shown = Set<Int64>()
-        for entry in candidates where result.count < limit && result.last != entry.id {
-            if firstShowing(entry, &shown) { result.append(entry.id) }
-        }
-        return result.reversed()
-    }
-
-    /// False for a reblog of a post already on the page (as itself or reblogged).
-    private func firstShowing(_ entry: FeedEntry, _ shown: inout Set<Int64>) -> Bool {
-        let original = entry.reblogOf != 0 ? entry.reblogOf : entry.id
-        return shown.insert(original).inserted || entry.reblogOf == 0
+    func entries(of source: FeedSource, after: Int64, limit: Int) async throws -> [FeedEntry] {
+        try await PostgresFeedSources.load(source, connection, after: after, limit: limit)
     }
 }

@@ -11,7 +11,7 @@ import PostgresNIO
 /// the snapshot starts only once every turn is theirs, so they queue
 /// instead of failing each other, on one node or many. The locks go with
 /// the transaction's end (or with the connection, if it breaks).
-struct HotRow: Hashable, Comparable, Sendable {
+struct HotRow: Hashable, Sendable {
     let key: Int64
 
     static func account(_ id: Int64) -> HotRow { HotRow(area: "account", id) }
@@ -29,20 +29,75 @@ struct HotRow: Hashable, Comparable, Sendable {
         key = Int64(bitPattern: hash)
     }
 
-    static func < (lhs: HotRow, rhs: HotRow) -> Bool { lhs.key < rhs.key }
+    /// How long a writer waits for a turn (and, inside its transaction,
+    /// for any row lock) before it answers that the database is busy.
+    static let lockTimeout = "15s"
 
-    /// Takes a turn on each row, in key order so that two writers never
-    /// wait on each other in a circle.
-    static func take(_ rows: [HotRow], on connection: PostgresConnection) async throws {
-        for row in Set(rows).sorted() {
-            try await connection.query("SELECT pg_advisory_lock(\(row.key))", logger: PostgresConnection.quiet)
+    /// The lock keys of `rows`, in the one order every writer takes them
+    /// (so two writers never wait on each other in a circle). The keys are
+    /// the schema's own, so Chorus instances sharing a database in separate
+    /// schemas (the tests) never wait on each other.
+    static func keys(_ rows: [HotRow], schema: String?) -> [Int64] {
+        let base = PostgresSetup.lockKey(schema: schema)
+        return Set(rows.map { $0.key ^ base }).sorted()
+    }
+
+    /// Takes the advisory lock of each key (from `keys`), in order.
+    static func take(_ keys: [Int64], on connection: PostgresConnection) async throws {
+        guard !keys.isEmpty else { return }
+        try await connection.query("SELECT set_config('lock_timeout', \(lockTimeout), false)", logger: PostgresConnection.quiet)
+        for key in keys {
+            try await connection.query("SELECT pg_advisory_lock(\(key))", logger: PostgresConnection.quiet)
         }
     }
 
     /// Gives the turns back (every advisory lock of the session: the
-    /// transactions' own locks are transaction-scoped and gone already).
-    static func release(_ rows: [HotRow], on connection: PostgresConnection) async throws {
-        guard !rows.isEmpty else { return }
-        try await connection.query("SELECT pg_advisory_unlock_all()", logger: PostgresConnection.quiet)
+    /// transactions' own locks are transaction-scoped and gone already),
+    /// and the lock timeout with them. It runs in a task of its own, which
+    /// no cancellation reaches: a request whose client went away must still
+    /// give its turns back before its connection goes back to the pool, or
+    /// the next writers of those rows would wait on a connection at rest.
+    static func release(_ keys: [Int64], on connection: PostgresConnection) async {
+        guard !keys.isEmpty else { return }
+        await Task {
+            _ = try? await connection.query("SELECT pg_advisory_unlock_all()", logger: PostgresConnection.quiet)
+            _ = try? await connection.query("RESET lock_timeout", logger: PostgresConnection.quiet)
+        }.value
+    }
+}
+
+/// Turns on hot rows among the writers of this process, taken before a
+/// writer asks the pool for a connection: a burst of writers on one row
+/// then waits here, holding nothing, and only the writer whose turn it is
+/// holds a connection (and the row's advisory lock, for the other nodes).
+/// Without it, the burst would hold a connection each while it waited,
+/// and every other request would wait for the pool.
+actor LocalTurns {
+    /// Taken keys, each with the writers waiting for it, first come first.
+    private var taken: [Int64: [CheckedContinuation<Void, Never>]] = [:]
+
+    /// Waits for the turn on every key, in key order.
+    func acquire(_ keys: [Int64]) async {
+        for key in keys {
+            if taken[key] == nil {
+                taken[key] = []
+            } else {
+                await withCheckedContinuation { taken[key, default: []].append($0) }
+            }
+        }
+    }
+
+    /// Passes each key's turn to its next waiter.
+    func release(_ keys: [Int64]) {
+        for key in keys {
+            guard var waiters = taken[key] else { continue }
+            if waiters.isEmpty {
+                taken[key] = nil
+            } else {
+                let next = waiters.removeFirst()
+                taken[key] = waiters
+                next.resume()
+            }
+        }
     }
 }

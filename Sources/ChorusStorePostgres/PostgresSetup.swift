@@ -74,6 +74,9 @@ enum PostgresSetup {
                 throw PostgresRetry()
             case "23505", "23503", "23514", "23502":
                 throw ChorusError.conflict("That conflicts with existing data")
+            case "55P03":
+                // A lock (a hot row's turn) not free within `lock_timeout`.
+                throw ChorusError(.unavailable, "The database is busy; try again")
             case let state?:
                 throw ChorusError(.unavailable, "The database refused a statement (SQLSTATE \(state))")
             case nil:

@@ -38,11 +38,8 @@ extension SQLiteDatabase {
             return (id, post)
         }
         if let post = stored.post {
-            let placement = post.placement
-            feeds.didInsert(FeedEntry(id: id, replyTo: post.parent?.accountId, reblogOf: nil, reblogOfAuthor: nil, visibility: placement.visibility),
-                            into: HomeTimelineRule.sources(ofPostBy: new.accountID, visibility: placement.visibility, teamID: placement.teamID,
-                                                           isReply: post.parent != nil, isReblog: false, tags: new.tags.map(\.name),
-                                                           mentionIDs: { post.mentionIDs }))
+            feeds.didPost(id: id, authorID: new.accountID, replyToAuthorID: post.parent?.accountId, visibility: post.placement.visibility,
+                          teamID: post.placement.teamID, tags: new.tags.map(\.name), mentionIDs: post.mentionIDs)
         }
         return stored.id
     }

@@ -110,11 +110,7 @@ extension SQLiteDatabase {
             try self.appendEvent(db, type: "status.created", payload: ["status_id": id, "account_id": accountID])
             return (id, true)
         }
-        if isNew {
-            feeds.didInsert(FeedEntry(id: id, replyTo: nil, reblogOf: original.id, reblogOfAuthor: original.accountId, visibility: .company),
-                            into: HomeTimelineRule.sources(ofPostBy: accountID, visibility: .company, teamID: nil, isReply: false, isReblog: true,
-                                                           tags: [], mentionIDs: { [] }))
-        }
+        if isNew { feeds.didReblog(id: id, by: accountID, original: original) }
         return storedID
     }
 

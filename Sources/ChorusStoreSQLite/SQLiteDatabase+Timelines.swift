@@ -7,19 +7,8 @@ extension SQLiteDatabase {
     /// The viewer's home timeline, merged on read from the sources it is
     /// made of (see `HomeMerge`), newest first.
     public func homeTimeline(viewerID: Int64, page: Page) async throws -> [HydratedStatus] {
-        try await read { db in try self.hydrate(db, ids: try self.homeIDs(db, viewerID: viewerID, page: page), viewerID: viewerID) }
-    }
-
-    func homeIDs(_ db: Database, viewerID: Int64, page: Page) throws -> [Int64] {
-        let isFirstPage = page.maxID == nil && page.sinceID == nil && page.minID == nil && page.limit <= FeedCache.firstPageLength
-        guard isFirstPage else { return try HomeMerge(db, viewerID: viewerID).ids(db, cache: feeds, page: page) }
-        if let ids = feeds.firstPage(viewerID: viewerID) { return Array(ids.prefix(page.limit)) }
-        var snapshot = feeds.snapshot(viewerID: viewerID)
-        let merge = try HomeMerge(db, viewerID: viewerID)
-        feeds.versions(of: merge.sources, into: &snapshot)
-        let ids = try merge.ids(db, cache: feeds, page: Page(limit: FeedCache.firstPageLength))
-        feeds.remember(viewerID: viewerID, snapshot: snapshot, ids: ids)
-        return Array(ids.prefix(page.limit))
+        let ids = try await homeTimelineIDs(viewerID: viewerID, page: page)
+        return try await read { db in try self.hydrate(db, ids: ids, viewerID: viewerID) }
     }
 
     /// Loads the newest posts of the most recently active people into the
@@ -29,10 +18,10 @@ extension SQLiteDatabase {
             try Int64.fetchAll(db, sql: "SELECT id FROM accounts WHERE is_active = 1 AND statuses_count > 0 ORDER BY last_status_at DESC LIMIT ?",
                                arguments: [FeedCache.maxSources / 2])
         }
+        let reader = SQLiteFeedReader(database: self)
         for start in stride(from: 0, to: authors.count, by: 100) {
             try Task.checkCancellation()
-            let chunk = authors[start..<min(start + 100, authors.count)].map(FeedSource.author)
-            _ = try await read { db in try self.feeds.streams(chunk, db).count }
+            _ = try await feeds.streams(authors[start..<min(start + 100, authors.count)].map(FeedSource.author), reader)
             await Task.yield()
         }
         return authors.count
@@ -40,7 +29,7 @@ extension SQLiteDatabase {
 
     /// The ids of a home-timeline page, before hydration (for checks and tools).
     public func homeTimelineIDs(viewerID: Int64, page: Page) async throws -> [Int64] {
-        try await read { db in try self.homeIDs(db, viewerID: viewerID, page: page) }
+        try await feeds.homeIDs(viewerID: viewerID, page: page, SQLiteFeedReader(database: self))
     }
 
     /// Every company-visible original post, newest first.

@@ -16,7 +16,32 @@ extension FeedEntry {
     }
 }
 
-extension FeedCache {
+/// The home merge's reads on SQLite. Each is its own read, done in place
+/// (see `SQLiteDatabase.read`), so a merge that finds every source cached
+/// reads only the reader's relationships.
+struct SQLiteFeedReader: FeedReader {
+    let database: SQLiteDatabase
+
+    func relations(of viewerID: Int64) async throws -> FeedRelations {
+        try await database.read { db in
+            FeedRelations(
+                follows: Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT target_account_id FROM follows WHERE account_id = ?"),
+                                                arguments: [viewerID])),
+                teams: try Int64.fetchAll(db.cachedStatement(sql: "SELECT team_id FROM team_members WHERE account_id = ?"), arguments: [viewerID]),
+                tags: try String.fetchAll(db.cachedStatement(sql: "SELECT tag FROM tag_follows WHERE account_id = ?"), arguments: [viewerID]))
+        }
+    }
+
+    func entries(of source: FeedSource, before: Int64, limit: Int) async throws -> [FeedEntry] {
+        try await database.read { db in try SQLiteFeedReader.load(source, db, before: before, limit: limit) }
+    }
+
+    func entries(of source: FeedSource, after: Int64, limit: Int) async throws -> [FeedEntry] {
+        try await database.read { db in try SQLiteFeedReader.load(source, db, after: after, limit: limit) }
+    }
+}
+
+extension SQLiteFeedReader {
     /// Entries of `source` older than `before`, newest first.
     static func load(_ source: FeedSource, _ db: Database, before: Int64, limit: Int) throws -> [FeedEntry] {
         try fetch(source, db, bound: before, ascending: false, limit: limit)

@@ -1,6 +1,4 @@
 import ChorusCore
-import ChorusStore
-import GRDB
 
 /// A reader's home timeline: the entries of their sources that
 /// `HomeTimelineRule` admits (their own posts, the posts of the people they
@@ -14,12 +12,11 @@ struct HomeMerge {
     /// are almost all filtered out costs a bounded amount.
     static let maxScanned = 5_000
 
-    init(_ db: Database, viewerID: Int64) throws {
+    init(_ reader: any FeedReader, viewerID: Int64) async throws {
         self.viewerID = viewerID
-        follows = Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT target_account_id FROM follows WHERE account_id = ?"), arguments: [viewerID]))
-        let teams = try Int64.fetchAll(db.cachedStatement(sql: "SELECT team_id FROM team_members WHERE account_id = ?"), arguments: [viewerID])
-        let tags = try String.fetchAll(db.cachedStatement(sql: "SELECT tag FROM tag_follows WHERE account_id = ?"), arguments: [viewerID])
-        sources = HomeTimelineRule.sources(ofReader: viewerID, follows: follows, teams: teams, tags: tags)
+        let relations = try await reader.relations(of: viewerID)
+        follows = relations.follows
+        sources = HomeTimelineRule.sources(ofReader: viewerID, follows: relations.follows, teams: relations.teams, tags: relations.tags)
     }
 
     /// Whether an entry of `source` belongs in this reader's home (`HomeTimelineRule`).
@@ -29,12 +26,15 @@ struct HomeMerge {
     }
 
     /// The ids of one page.
-    func ids(_ db: Database, cache: FeedCache, page: Page) throws -> [Int64] {
-        if let minID = page.minID { return try ascendingIDs(db, after: minID, before: page.maxID ?? Int64.max, limit: page.limit) }
-        return try descendingIDs(db, cache: cache, before: page.maxID ?? Int64.max, after: page.sinceID ?? 0, limit: page.limit)
+    func ids(_ reader: any FeedReader, cache: FeedCache, page: Page) async throws -> [Int64] {
+        guard page.limit > 0 else { return [] }
+        if let minID = page.minID {
+            return try await ascendingIDs(reader, after: minID, before: page.maxID ?? Int64.max, limit: page.limit)
+        }
+        return try await descendingIDs(reader, cache: cache, before: page.maxID ?? Int64.max, after: page.sinceID ?? 0, limit: page.limit)
     }
 
-    /// One source read newest first: cached entries, then SQLite past them.
+    /// One source read newest first: cached entries, then the database past them.
     private struct Cursor {
         let source: FeedSource
         var entries: [FeedEntry]
@@ -43,14 +43,14 @@ struct HomeMerge {
         var head: FeedEntry? { index < entries.count ? entries[index] : nil }
     }
 
-    private func descendingIDs(_ db: Database, cache: FeedCache, before: Int64, after: Int64, limit: Int) throws -> [Int64] {
+    private func descendingIDs(_ reader: any FeedReader, cache: FeedCache, before: Int64, after: Int64, limit: Int) async throws -> [Int64] {
         var cursors: [Cursor] = []
         cursors.reserveCapacity(sources.count)
-        for (source, (entries, complete)) in zip(sources, try cache.streams(sources, db)) {
+        for (source, (entries, complete)) in zip(sources, try await cache.streams(sources, reader)) {
             let start = entries.firstIndex { $0.id < before } ?? entries.endIndex
             var cursor = Cursor(source: source, entries: entries, index: start, exhausted: complete)
             if cursor.head == nil && !complete {
-                cursor.entries = try FeedCache.load(source, db, before: min(before, entries.last?.id ?? before), limit: limit)
+                cursor.entries = try await reader.entries(of: source, before: min(before, entries.last?.id ?? before), limit: limit)
                 cursor.index = 0
                 cursor.exhausted = cursor.entries.count < limit
             }
@@ -82,7 +82,7 @@ struct HomeMerge {
                 }
                 cursors[index].index += 1
                 if cursors[index].head == nil, !cursors[index].exhausted {
-                    let more = try FeedCache.load(cursors[index].source, db, before: bestID, limit: 2 * limit)
+                    let more = try await reader.entries(of: cursors[index].source, before: bestID, limit: 2 * limit)
                     cursors[index] = Cursor(source: cursors[index].source, entries: more, exhausted: more.count < 2 * limit)
                 }
                 heads[index] = cursors[index].head?.id ?? Int64.min
@@ -93,7 +93,7 @@ struct HomeMerge {
     }
 
     /// A page above `min_id`: the oldest entries first, returned newest first.
-    private func ascendingIDs(_ db: Database, after: Int64, before: Int64, limit: Int) throws -> [Int64] {
+    private func ascendingIDs(_ reader: any FeedReader, after: Int64, before: Int64, limit: Int) async throws -> [Int64] {
         var candidates: [FeedEntry] = []
         var scanned = 0
         for source in sources {
@@ -101,7 +101,7 @@ struct HomeMerge {
             var taken = 0
             var bound = after
             while taken < limit, scanned < HomeMerge.maxScanned {
-                let chunk = try FeedCache.load(source, db, after: bound, limit: limit)
+                let chunk = try await reader.entries(of: source, after: bound, limit: limit)
                 scanned += chunk.count
                 for entry in chunk where entry.id < before && accepts(entry, from: source) {
                     candidates.append(entry)

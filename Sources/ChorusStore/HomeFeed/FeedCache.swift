@@ -1,25 +1,24 @@
 import ChorusCore
-import ChorusStore
-import GRDB
 import Synchronization
 
 /// The newest entries of each feed source, kept in memory so that a home
 /// timeline is a merge of a few hundred short sorted arrays instead of a
 /// stored per-reader feed (fan-out on read). Posting then writes nothing per
-/// follower. A source is loaded from SQLite the first time a reader needs it
-/// and kept up to date by the writes of this process (`didInsert`,
-/// `didRemove`), which are the only writes to the database while it serves.
+/// follower. A source is loaded from the database (a `FeedReader`) the first
+/// time a reader needs it and kept up to date by the writes of this process
+/// (`didInsert`, `didRemove`), which are the only writes to the database
+/// while it serves. Both backends keep one.
 ///
 /// A load runs outside the lock, so a write can land between the load's read
 /// and its install; such a load is marked dirty by the write and is used for
 /// that one request but not kept.
-final class FeedCache: Sendable {
-    /// Entries loaded per source; deeper pages read SQLite directly.
-    static let window = 32
+public final class FeedCache: Sendable {
+    /// Entries loaded per source; deeper pages read the database directly.
+    public static let window = 32
     /// Entries kept per source as new posts arrive.
-    static let maxEntries = 128
+    public static let maxEntries = 128
     /// Sources kept; the least recently used are dropped beyond this.
-    static let maxSources = 30_000
+    public static let maxSources = 30_000
 
     /// A class, so that looking one up under the lock retains one reference
     /// instead of copying a struct; only touched with the lock held.
@@ -75,14 +74,16 @@ final class FeedCache: Sendable {
 
     /// The longest first page kept; shorter requests take a prefix (the
     /// merge is deterministic, so a prefix of a longer page is the shorter page).
-    static let firstPageLength = 40
+    public static let firstPageLength = 40
     static let maxFirstPages = 20_000
 
     private let state = Mutex(State())
 
+    public init() {}
+
     /// The newest entries of each source (loading those not cached yet), and
     /// whether they are all the source has. One lock for the whole lookup.
-    func streams(_ sources: [FeedSource], _ db: Database) throws -> [(entries: [FeedEntry], complete: Bool)] {
+    public func streams(_ sources: [FeedSource], _ reader: any FeedReader) async throws -> [(entries: [FeedEntry], complete: Bool)] {
         var missing: [Int] = []
         var result: [(entries: [FeedEntry], complete: Bool)] = []
         result.reserveCapacity(sources.count)
@@ -104,7 +105,7 @@ final class FeedCache: Sendable {
             let source = sources[index]
             let entries: [FeedEntry]
             do {
-                entries = try FeedCache.load(source, db, before: Int64.max, limit: FeedCache.window)
+                entries = try await reader.entries(of: source, before: Int64.max, limit: FeedCache.window)
             } catch {
                 // Forget this load and the ones not started, so later loads can install.
                 state.withLock { state in
@@ -125,7 +126,7 @@ final class FeedCache: Sendable {
     }
 
     /// Adds a committed post to the cached sources that hold it.
-    func didInsert(_ entry: FeedEntry, into sources: [FeedSource]) {
+    public func didInsert(_ entry: FeedEntry, into sources: [FeedSource]) {
         state.withLock { state in
             for source in sources {
                 state.versions[FeedCache.slot(source, &state)] &+= 1
@@ -143,8 +144,23 @@ final class FeedCache: Sendable {
         }
     }
 
+    /// Adds a new post (not a reblog) to the sources `HomeTimelineRule` puts it in.
+    public func didPost(id: Int64, authorID: Int64, replyToAuthorID: Int64?, visibility: Visibility, teamID: Int64?,
+                        tags: [String], mentionIDs: [Int64]) {
+        didInsert(FeedEntry(id: id, replyTo: replyToAuthorID, reblogOf: nil, reblogOfAuthor: nil, visibility: visibility),
+                  into: HomeTimelineRule.sources(ofPostBy: authorID, visibility: visibility, teamID: teamID, isReply: replyToAuthorID != nil,
+                                                 isReblog: false, tags: tags, mentionIDs: { mentionIDs }))
+    }
+
+    /// Adds a new reblog of `original` by `accountID` to its sources.
+    public func didReblog(id: Int64, by accountID: Int64, original: StatusRecord) {
+        didInsert(FeedEntry(id: id, replyTo: nil, reblogOf: original.id, reblogOfAuthor: original.accountId, visibility: .company),
+                  into: HomeTimelineRule.sources(ofPostBy: accountID, visibility: .company, teamID: nil, isReply: false, isReblog: true,
+                                                 tags: [], mentionIDs: { [] }))
+    }
+
     /// Takes deleted posts out of every cached source.
-    func didRemove(_ ids: Set<Int64>) {
+    public func didRemove(_ ids: Set<Int64>) {
         guard !ids.isEmpty else { return }
         state.withLock { state in
             state.removals &+= 1
@@ -160,6 +176,22 @@ final class FeedCache: Sendable {
         state.versions.append(0)
         state.slots[source] = state.versions.count - 1
         return state.versions.count - 1
+    }
+
+    // MARK: Home pages
+
+    /// The ids of a page of `viewerID`'s home (see `HomeMerge`). A first
+    /// page is remembered and given again while it is still right.
+    public func homeIDs(viewerID: Int64, page: Page, _ reader: any FeedReader) async throws -> [Int64] {
+        let isFirstPage = page.maxID == nil && page.sinceID == nil && page.minID == nil && page.limit <= FeedCache.firstPageLength
+        guard isFirstPage else { return try await HomeMerge(reader, viewerID: viewerID).ids(reader, cache: self, page: page) }
+        if let ids = firstPage(viewerID: viewerID) { return Array(ids.prefix(page.limit)) }
+        var snapshot = snapshot(viewerID: viewerID)
+        let merge = try await HomeMerge(reader, viewerID: viewerID)
+        versions(of: merge.sources, into: &snapshot)
+        let ids = try await merge.ids(reader, cache: self, page: Page(limit: FeedCache.firstPageLength))
+        remember(viewerID: viewerID, snapshot: snapshot, ids: ids)
+        return Array(ids.prefix(page.limit))
     }
 
     // MARK: First pages
@@ -213,7 +245,7 @@ final class FeedCache: Sendable {
     }
 
     /// Forgets a reader's first page: their follows, teams or tags changed.
-    func relationsChanged(viewerID: Int64) {
+    public func relationsChanged(viewerID: Int64) {
         state.withLock { state in
             state.firstPages[viewerID] = nil
             state.relationChanges[viewerID, default: 0] &+= 1
