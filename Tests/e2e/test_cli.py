@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from support import CLI_TIMEOUT, REPO_ROOT, chorus_binary
+from support import CLI_TIMEOUT, REPO_ROOT, ChorusServer, chorus_binary, free_port
 
 # MARK: Helpers
 
@@ -64,9 +64,9 @@ def test_environment_variables_configure_the_database(tmp_path: Path):
     assert db.exists()
 
 
-def one_line_failure(command: list[str], url: str, cwd: Path) -> str:
+def one_line_failure(command: list[str], url: str, cwd: Path, **environment: str) -> str:
     """Runs `chorus COMMAND --database URL`, expects exit 1 and one line on stderr, and returns it."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CHORUS_")}
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CHORUS_")} | environment
     result = subprocess.run([str(chorus_binary()), *command, "--database", url], capture_output=True, text=True,
                             timeout=CLI_TIMEOUT, env=env, cwd=cwd)
     assert result.returncode == 1, (command, url, result.stderr)
@@ -107,3 +107,20 @@ def test_a_postgres_server_that_refuses_says_why_in_one_line(postgres_server: st
     assert "does not exist" in one_line_failure(["migrate"], base + "/no_such_database", tmp_path)
     stranger = base.replace("postgres://chorus@", "postgres://stranger:secret@") + "/chorus"
     assert "refused the user name or password" in one_line_failure(["migrate"], stranger, tmp_path)
+
+
+def test_node_numbers_out_of_range_or_held_are_refused_in_one_line(postgres_database: str, tmp_path: Path):
+    assert "between 0 and 63" in one_line_failure(["migrate", "--node-id", "64"], postgres_database, tmp_path)
+    assert "must be a number" in one_line_failure(["migrate"], postgres_database, tmp_path, CHORUS_NODE_ID="seven")
+    # A running server holds node 5; a second process asking for it is told who has it.
+    server = ChorusServer(binary=chorus_binary(), database=postgres_database, port=free_port(), log_path=tmp_path / "server.log",
+                          env={"CHORUS_NODE_ID": "5"})
+    server.start()
+    try:
+        assert "Node number 5 is held by" in one_line_failure(["users", "list", "--node-id", "5"], postgres_database, tmp_path)
+        listing = subprocess.run([str(chorus_binary()), "users", "list", "--database", postgres_database], capture_output=True,
+                                 text=True, timeout=CLI_TIMEOUT, cwd=tmp_path)
+        assert listing.returncode == 0, "another process takes a free number: " + listing.stderr
+    finally:
+        server.stop()
+
