@@ -45,5 +45,6 @@ clean:
 ## Benchmarks: release build, seeded database, wrk scenarios, one table.
 bench: deps
 	@scripts/install-bench-deps.sh
+	@if [ "$${BENCH_BACKEND:-sqlite}" != sqlite ]; then scripts/install-postgres.sh; fi
 	$(SWIFT) build -c release --product chorus
 	$(PYTHON) Benchmarks/bench.py

@@ -6,10 +6,14 @@ errors, peak RSS, ratio to the reference run).
     make bench                                   # 10,000 people, 1,000,000 posts, 200 follows
     BENCH_POSTS=100000 make bench                # another size
     python3 Benchmarks/bench.py --only home,post # some scenarios
+    BENCH_BACKEND=both make bench                # SQLite, then PostgreSQL, side by side
 
 Only the standard library; needs wrk and sqlite3 (Debian packages, which
-`make bench` installs). Every run is bounded: wrk runs for --duration
-seconds per scenario, and the server is stopped at the end.
+`make bench` installs), and for PostgreSQL its server binaries: the run
+starts a private cluster on 127.0.0.1 (fsync on, as in production), copies
+the seeded SQLite database into it with `chorus copy-data`, and stops it at
+the end. Every run is bounded: wrk runs for --duration seconds per
+scenario, and each server is stopped at the end.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import argparse
 import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -112,10 +118,32 @@ def seed(database: Path, users: int, posts: int, follows: int) -> None:
     print(f"Seeded in {time.monotonic() - started:.1f} s")
 
 
+class Postgres:
+    """A private PostgreSQL cluster holding a copy of the seeded database."""
+
+    def __init__(self):
+        self.parent = Path(tempfile.mkdtemp(prefix="chorus-bench-pg-"))
+        self.parent.chmod(0o755)
+        self.folder = self.parent / "cluster"
+        self.url = ""
+
+    def start(self, source: Path) -> str:
+        script = ROOT / "scripts" / "pg-cluster.sh"
+        self.url = run([str(script), "start", str(self.folder), "--durable"], capture_output=True, timeout=120).stdout.strip()
+        started = time.monotonic()
+        run([str(BINARY), "copy-data", "--from", str(source), "--to", self.url], capture_output=True, timeout=3600)
+        print(f"Copied into PostgreSQL in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        return self.url
+
+    def stop(self) -> None:
+        subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "stop", str(self.folder)], capture_output=True, timeout=60)
+        shutil.rmtree(self.parent, ignore_errors=True)
+
+
 class Server:
     """The release server on 127.0.0.1, with its peak resident memory sampled."""
 
-    def __init__(self, database: Path, port: int):
+    def __init__(self, database: Path | str, port: int):
         self.database, self.port = database, port
         self.process: subprocess.Popen | None = None
         self.peak_rss_kib = 0
@@ -197,6 +225,23 @@ def parse(scenario: Scenario, output: str) -> Result:
     return Result(scenario, rps, latency("50"), latency("99"), errors, requests)
 
 
+def side_by_side(runs: dict[str, tuple[list[Result], Server]], machine: str, command: str) -> str:
+    """SQLite and PostgreSQL in one table, with PostgreSQL's share of SQLite's rate."""
+    (sqlite, sqlite_server), (postgres, postgres_server) = runs["sqlite"], runs["postgres"]
+    lines = [
+        f"Machine: {machine}",
+        f"Command: `{command}`",
+        f"Peak RSS: SQLite {sqlite_server.rss_mib():.0f} MiB, PostgreSQL {postgres_server.rss_mib():.0f} MiB (the server process only)",
+        "",
+        "| scenario | conns | SQLite req/s | p99 ms | PostgreSQL req/s | p99 ms | errors | PostgreSQL / SQLite |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for a, b in zip(sqlite, postgres):
+        lines.append(f"| {a.scenario.name} | {a.scenario.connections} | {a.rps:,.0f} | {a.p99_ms:.2f} | {b.rps:,.0f} | {b.p99_ms:.2f} "
+                     f"| {a.errors} / {b.errors} | {b.rps / a.rps:.0%} |")
+    return "\n".join(lines)
+
+
 def table(results: list[Result], server: Server, machine: str, command: str) -> str:
     reference = next((r.rps for r in results if r.scenario.reference), None)
     lines = [
@@ -232,6 +277,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=int(os.getenv("BENCH_DURATION", "15")))
     parser.add_argument("--port", type=int, default=int(os.getenv("BENCH_PORT", "8190")))
     parser.add_argument("--only", help="comma-separated scenario name prefixes")
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default=os.getenv("BENCH_BACKEND", "sqlite"))
     args = parser.parse_args()
 
     if not BINARY.exists():
@@ -250,20 +296,35 @@ def main() -> None:
         wanted = [name.strip() for name in args.only.split(",")]
         chosen = [s for s in chosen if s.reference or any(s.name.startswith(w) for w in wanted)]
 
-    server = Server(database, args.port)
-    server.start()
-    results = []
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    runs: dict[str, tuple[list[Result], Server]] = {}
+    postgres = Postgres() if "postgres" in backends else None
     try:
-        for scenario in chosen:
-            print(f"… {scenario.name}", file=sys.stderr)
-            results.append(wrk(server, scenario, args.duration, env))
+        for backend in backends:
+            server = Server(postgres.start(database) if backend == "postgres" else database, args.port)
+            server.start()
+            results = []
+            try:
+                for scenario in chosen:
+                    print(f"… {backend}: {scenario.name}", file=sys.stderr)
+                    results.append(wrk(server, scenario, args.duration, env))
+            finally:
+                server.stop()
+            runs[backend] = (results, server)
     finally:
-        server.stop()
+        if postgres:
+            postgres.stop()
     command = "make bench" if not args.only else "python3 Benchmarks/bench.py " + " ".join(sys.argv[1:])
-    report = table(results, server, machine(), f"{command} ({args.users} people, {args.posts} posts, {args.follows} follows, {args.duration} s per scenario)")
+    if args.backend != "sqlite" and "make bench" in command:
+        command = f"BENCH_BACKEND={args.backend} {command}"
+    described = f"{command} ({args.users} people, {args.posts} posts, {args.follows} follows, {args.duration} s per scenario)"
+    if len(runs) == 2:
+        report = side_by_side(runs, machine(), described)
+    else:
+        results, server = runs[backends[0]]
+        report = table(results, server, machine(), described + ("" if backends == ["sqlite"] else " on PostgreSQL"))
     print(report)
     (DATA / "latest.md").write_text(report + "\n")
-
 
 if __name__ == "__main__":
     main()

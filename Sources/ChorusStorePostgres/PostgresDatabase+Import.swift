@@ -43,7 +43,7 @@ extension PostgresDatabase {
                     try await connection.query("COMMIT", logger: logger)
                     return copied
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    await connection.always("ROLLBACK")
                     throw error
                 }
             }
@@ -241,7 +241,9 @@ enum CopyText {
         case (.integer(let number), "boolean"):
             return number == 0 ? "f" : "t"
         case (.text(let text), "timestamp with time zone"):
-            let hasZone = text.hasSuffix("Z") || text.range(of: #"[+-]\d\d(:?\d\d)?$"#, options: .regularExpression) != nil
+            // GRDB writes "2026-12-02 19:11:44.123" (UTC); a zone, if any, is in the last six characters.
+            let tail = text.utf8.suffix(6)
+            let hasZone = text.hasSuffix("Z") || tail.contains(UInt8(ascii: "+")) || (text.utf8.count > 19 && tail.contains(UInt8(ascii: "-")))
             return hasZone ? text : text + "+00"
         case (.integer(let seconds), "timestamp with time zone"):
             return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))

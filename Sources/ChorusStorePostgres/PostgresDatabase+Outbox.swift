@@ -60,7 +60,7 @@ extension PostgresDatabase {
                     }
                     try await connection.query("COMMIT", logger: logger)
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    await connection.always("ROLLBACK")
                     throw error
                 }
             }

@@ -217,7 +217,7 @@ public final class PostgresDatabase: ChorusDatabase {
                                 await HotRow.release(keys, on: connection)
                                 return result
                             } catch {
-                                _ = try? await connection.query("ROLLBACK", logger: logger)
+                                await connection.always("ROLLBACK")
                                 throw error
                             }
                         } catch {
@@ -277,7 +277,7 @@ public final class PostgresDatabase: ChorusDatabase {
                     }
                     try await connection.query("COMMIT", logger: logger)
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    await connection.always("ROLLBACK")
                     throw error
                 }
             }

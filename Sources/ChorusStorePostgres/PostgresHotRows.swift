@@ -53,16 +53,14 @@ struct HotRow: Hashable, Sendable {
 
     /// Gives the turns back (every advisory lock of the session: the
     /// transactions' own locks are transaction-scoped and gone already),
-    /// and the lock timeout with them. It runs in a task of its own, which
-    /// no cancellation reaches: a request whose client went away must still
-    /// give its turns back before its connection goes back to the pool, or
-    /// the next writers of those rows would wait on a connection at rest.
+    /// and the lock timeout with them, even when the task was cancelled: a
+    /// request whose client went away must still give its turns back before
+    /// its connection goes back to the pool, or the next writers of those
+    /// rows would wait on a connection at rest.
     static func release(_ keys: [Int64], on connection: PostgresConnection) async {
         guard !keys.isEmpty else { return }
-        await Task {
-            _ = try? await connection.query("SELECT pg_advisory_unlock_all()", logger: PostgresConnection.quiet)
-            _ = try? await connection.query("RESET lock_timeout", logger: PostgresConnection.quiet)
-        }.value
+        await connection.always("SELECT pg_advisory_unlock_all()")
+        await connection.always("RESET lock_timeout")
     }
 }
 

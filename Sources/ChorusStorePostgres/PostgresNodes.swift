@@ -53,7 +53,7 @@ struct NodeClaim: Sendable {
             try await connection.query("COMMIT", logger: PostgresConnection.quiet)
             return NodeClaim(node: node, notBefore: notBefore, holder: holder)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: PostgresConnection.quiet)
+            await connection.always("ROLLBACK")
             throw error
         }
     }

@@ -69,5 +69,14 @@ extension PostgresConnection {
         try await scalar(Int.self, query) ?? 0
     }
 
+    /// Runs a statement that must reach the server even when the calling
+    /// task was cancelled (a client went away): ending a transaction or
+    /// giving locks back before the connection returns to the pool. A
+    /// failure is ignored: it means the connection is broken, and the server
+    /// ends the transaction and the locks with it.
+    func always(_ query: PostgresQuery) async {
+        await Task { _ = try? await self.query(query, logger: Self.quiet) }.value
+    }
+
     static let quiet = Logger(label: "chorus.postgres.query", factory: { _ in SwiftLogNoOpLogHandler() })
 }

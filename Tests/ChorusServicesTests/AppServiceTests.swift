@@ -484,7 +484,9 @@ final class GatedTransport: WebhookTransport {
     func send(_ method: String, url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(WebhookTransportError) -> WebhookResponse {
         guard url == slowURL else { return WebhookResponse(status: 200) }
         state.withLock { $0.inFlight += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) }
-        for _ in 0..<1000 where !state.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(10)) }
+        // Held until the test opens the gate (at most a minute: on a loaded machine the healthy
+        // app's deliveries alone can take longer than ten seconds).
+        for _ in 0..<6000 where !state.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(10)) }
         state.withLock { $0.inFlight -= 1 }
         return WebhookResponse(status: 200)
     }
