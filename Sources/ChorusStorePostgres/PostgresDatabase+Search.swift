@@ -81,6 +81,15 @@ extension PostgresDatabase {
             if !match.whole.isEmpty { sql += " AND ss.terms @> \(try parameter(match.whole))::text[]" }
             if let prefix = match.prefix { sql += " AND array_to_tsvector(ss.terms) @@ \(try parameter(prefix))::tsquery" }
             for run in match.runs { sql += " AND strpos(s.text || ' ' || s.spoiler_text, \(try parameter(run))) > 0" }
+            for sequence in match.sequences {
+                // The parts next to each other, from some position i of the stored terms.
+                var parts: [String] = []
+                for (k, term) in sequence.terms.enumerated() {
+                    let isPrefix = sequence.lastIsPrefix && k == sequence.terms.count - 1
+                    parts.append(isPrefix ? "starts_with(ss.terms[i + \(k)], \(try parameter(term)))" : "ss.terms[i + \(k)] = \(try parameter(term))")
+                }
+                sql += " AND EXISTS (SELECT 1 FROM generate_subscripts(ss.terms, 1) AS i WHERE \(parts.joined(separator: " AND ")))"
+            }
             order = "ss.status_id"
         } else {
             sql = "SELECT s.id FROM statuses s WHERE s.reblog_of_id IS NULL AND s.text ILIKE \(try parameter("%" + Self.escapeLike(needle) + "%")) ESCAPE '\\'"

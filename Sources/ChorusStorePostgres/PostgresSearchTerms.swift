@@ -27,6 +27,15 @@ enum PostgresSearchTerms {
         /// CJK runs of several bigrams: FTS5 matches them as phrases, so the
         /// post's text must hold the run itself.
         var runs: [String]
+        /// Words that FTS5 splits at "_" ("foo_bar"): it matches them as
+        /// phrases, so the parts must follow each other in the stored terms.
+        /// The last part is a prefix when the word is the query's last.
+        var sequences: [Sequence] = []
+    }
+
+    struct Sequence: Equatable {
+        var terms: [String]
+        var lastIsPrefix: Bool
     }
 
     /// The conditions for a user query; nil when the index cannot answer it
@@ -44,6 +53,9 @@ enum PostgresSearchTerms {
                 }
             } else {
                 var words = group.terms.flatMap(tokens)
+                if group.terms.count == 1, words.count > 1 {
+                    result.sequences.append(Sequence(terms: words, lastIsPrefix: group.isPrefix))
+                }
                 if group.isPrefix, let last = words.popLast() {
                     result.prefix = "'" + last.replacingOccurrences(of: "'", with: "''") + "':*"
                 }

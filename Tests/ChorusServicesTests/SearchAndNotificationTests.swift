@@ -41,6 +41,23 @@ struct SearchAndNotificationTests {
         #expect(tags.hashtags.map(\.display) == ["Release2026"])
     }
 
+    @Test func aWordWithUnderscoresMatchesItsPartsSideBySide() async throws {
+        let fixture = try await TestFixture()
+        let alice = try await fixture.user("alice")
+        let exact = try await fixture.post(alice, "deploy foo_bar today")
+        let spaced = try await fixture.post(alice, "the Foo bar lamp")
+        let longer = try await fixture.post(alice, "foo_barrel is new")
+        _ = try await fixture.post(alice, "foo and bar")
+        _ = try await fixture.post(alice, "bar foo")
+        func search(_ query: String) async throws -> Set<Int64> {
+            Set(TestFixture.ids(try await fixture.services.search.search(query, kind: .statuses, viewer: alice, accountID: nil, limit: 10,
+                                                                         offset: 0, maxID: nil).statuses))
+        }
+        // The last word is a prefix, as everywhere: "foo_bar" also finds foo_barrel.
+        #expect(try await search("foo_bar") == [exact.status.id, spaced.status.id, longer.status.id])
+        #expect(try await search("foo_bar today") == [exact.status.id])
+    }
+
     @Test func emptyQueryIsABadRequest() async throws {
         let fixture = try await TestFixture()
         let alice = try await fixture.user("alice")
