@@ -324,7 +324,7 @@ struct Seed: AsyncParsableCommand {
                     let summary = try BulkSeeder.run(path: path, plan: plan, passwordHash: hash, tokenHash: SecretGenerator.sha256Hex,
                                                      progress: bar.show)
                     _ = try await postgres.copyData(from: try SQLiteDatabase.open(path: path)) { _, done, total in
-                        bar.show("copy", total == 0 ? 1 : Double(done) / Double(total))
+                        bar.show("copy", done: done, of: total)
                     }
                     return summary
                 }
@@ -363,7 +363,7 @@ struct CopyData: AsyncParsableCommand {
             let copied: [CopiedTable]
             do {
                 copied = try await target.copyData(from: source) { table, done, total in
-                    bar.show(table, total == 0 ? 1 : Double(done) / Double(total))
+                    bar.show(table, done: done, of: total)
                 }
                 await target.close()
             } catch {

@@ -19,6 +19,11 @@ final class ProgressBar: Sendable {
         if changed { FileHandle.standardError.write(Data(line.utf8)) }
     }
 
+    /// Shows `phase` at `done` of `total` items.
+    func show(_ phase: String, done: Int, of total: Int) {
+        show(phase, total == 0 ? 1 : Double(done) / Double(total))
+    }
+
     /// Ends the bar's line.
     func finish() {
         FileHandle.standardError.write(Data("\n".utf8))
