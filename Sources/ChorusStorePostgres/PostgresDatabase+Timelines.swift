@@ -22,12 +22,7 @@ extension PostgresDatabase {
                 LIMIT \(FeedCache.maxSources / 2)
                 """)
         }
-        for start in stride(from: 0, to: authors.count, by: 100) {
-            try Task.checkCancellation()
-            let chunk = authors[start..<min(start + 100, authors.count)].map(FeedSource.author)
-            _ = try await read { connection in try await self.feeds.streams(chunk, PostgresFeedReader(connection: connection)).count }
-            await Task.yield()
-        }
+        try await feeds.warm(authors: authors, PostgresPoolFeedReader(database: self))
         return authors.count
     }
 

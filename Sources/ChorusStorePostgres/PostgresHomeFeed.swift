@@ -113,3 +113,21 @@ struct PostgresFeedReader: FeedReader {
         try await PostgresFeedSources.load(source, connection, after: after, limit: limit)
     }
 }
+
+/// The same reads, each on a connection of its own from the pool (for
+/// warming the cache, where no request holds one).
+struct PostgresPoolFeedReader: FeedReader {
+    let database: PostgresDatabase
+
+    func relations(of viewerID: Int64) async throws -> FeedRelations {
+        try await database.read { try await PostgresFeedReader(connection: $0).relations(of: viewerID) }
+    }
+
+    func entries(of source: FeedSource, before: Int64, limit: Int) async throws -> [FeedEntry] {
+        try await database.read { try await PostgresFeedSources.load(source, $0, before: before, limit: limit) }
+    }
+
+    func entries(of source: FeedSource, after: Int64, limit: Int) async throws -> [FeedEntry] {
+        try await database.read { try await PostgresFeedSources.load(source, $0, after: after, limit: limit) }
+    }
+}

@@ -18,12 +18,7 @@ extension SQLiteDatabase {
             try Int64.fetchAll(db, sql: "SELECT id FROM accounts WHERE is_active = 1 AND statuses_count > 0 ORDER BY last_status_at DESC LIMIT ?",
                                arguments: [FeedCache.maxSources / 2])
         }
-        let reader = SQLiteFeedReader(database: self)
-        for start in stride(from: 0, to: authors.count, by: 100) {
-            try Task.checkCancellation()
-            _ = try await feeds.streams(authors[start..<min(start + 100, authors.count)].map(FeedSource.author), reader)
-            await Task.yield()
-        }
+        try await feeds.warm(authors: authors, SQLiteFeedReader(database: self))
         return authors.count
     }
 

@@ -125,6 +125,16 @@ public final class FeedCache: Sendable {
         return result
     }
 
+    /// Loads the newest posts of `authors` (the most recently active first)
+    /// a hundred at a time, yielding between chunks so serving goes on.
+    public func warm(authors: [Int64], _ reader: any FeedReader) async throws {
+        for start in stride(from: 0, to: authors.count, by: 100) {
+            try Task.checkCancellation()
+            _ = try await streams(authors[start..<min(start + 100, authors.count)].map(FeedSource.author), reader)
+            await Task.yield()
+        }
+    }
+
     /// Adds a committed post to the cached sources that hold it.
     public func didInsert(_ entry: FeedEntry, into sources: [FeedSource]) {
         state.withLock { state in
